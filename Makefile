@@ -1,0 +1,50 @@
+# rasim — two commands for a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMPS := .make-stamps
+DEBIAN_PACKAGES := pcscd vsmartcard-vpcd pcsc-tools opensc swig libpcsclite-dev \
+                   chromium fonts-ipafont-gothic postgresql
+PORT ?= 8080
+
+.PHONY: run test install system-deps lint clean
+
+$(STAMPS):
+	mkdir -p $(STAMPS)
+
+# Debian packages (pcscd + vpcd for the virtual card, Chromium for the screens,
+# PostgreSQL for the multi-process tests). Installed only when running as root and
+# only when something is missing.
+system-deps: | $(STAMPS)
+	@if [ "$$(id -u)" = "0" ]; then \
+	  missing=""; for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	  if [ -n "$$missing" ]; then \
+	    echo "installing Debian packages:$$missing"; \
+	    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing; \
+	  fi; \
+	else echo "not root: skipping Debian packages ($(DEBIAN_PACKAGES))"; fi
+
+$(STAMPS)/venv: pyproject.toml | $(STAMPS)
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e '.[test]'
+	touch $@
+
+install: system-deps $(STAMPS)/venv
+
+run: system-deps $(STAMPS)/venv
+	$(VENV)/bin/rasim db upgrade
+	$(VENV)/bin/rasim seed --demo
+	$(VENV)/bin/rasim serve --host 127.0.0.1 --port $(PORT)
+
+test: install
+	$(VENV)/bin/python -m pytest -p no:cacheprovider tests
+	$(VENV)/bin/rasim conformance run --report artifacts/conformance-sqlite
+	RASIM_TEST_DATABASE=postgres $(VENV)/bin/python -m pytest -p no:cacheprovider -m postgres_suite tests/postgres
+
+lint: install
+	$(VENV)/bin/ruff check simulator virtual_card conformance tests
+
+clean:
+	rm -rf $(VENV) $(STAMPS) artifacts var

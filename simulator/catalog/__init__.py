@@ -1,0 +1,205 @@
+"""The catalogue: messages, categories, editions, fields and mails, read from the data files
+in this folder. Everything user-visible that comes from the seeds is looked up here by key."""
+from __future__ import annotations
+
+import csv
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+_PLACEHOLDER = re.compile(r"【[^】]+】")
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    with open(HERE / name, encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def table(name: str) -> list[dict[str, str]]:
+    """Rows of any CSV file of the catalogue, e.g. table('bureaus.csv')."""
+    return _cached_table(name)
+
+
+@lru_cache(maxsize=None)
+def _cached_table(name: str) -> list[dict[str, str]]:
+    return _rows(name)
+
+
+@dataclass(frozen=True)
+class Message:
+    code: str
+    ja: str
+    en: str
+    remedy_ja: str
+
+    def render(self, params: dict[str, str] | None = None) -> tuple[str, str]:
+        """Fill the 【…】 placeholders; the same keys serve the Japanese and English text."""
+        ja, en = self.ja, self.en
+        for key, value in (params or {}).items():
+            ja = ja.replace(f"【{key}】", str(value))
+            en = en.replace(f"【{key}】", str(value))
+        return ja, en
+
+
+@lru_cache(maxsize=None)
+def _messages() -> dict[str, Message]:
+    out: dict[str, Message] = {}
+    for fname in ("messages.csv", "rasim-messages.csv"):
+        for r in _rows(fname):
+            out[r["code"]] = Message(r["code"], r["message_ja"], r["message_en"], r.get("remedy_ja", ""))
+    return out
+
+
+def message(code: str) -> Message:
+    try:
+        return _messages()[code]
+    except KeyError:
+        raise KeyError(f"unknown message code {code!r}") from None
+
+
+def all_messages() -> list[Message]:
+    return list(_messages().values())
+
+
+@dataclass(frozen=True)
+class Category:
+    key: str
+    number: int
+    label_ja: str
+    label_en: str
+    group_ja: str
+    route: str  # card | agent_certificate | usage_request
+    registers_online: bool
+    card_holder: bool
+    organisation_kind: str
+    can_change_address: bool
+
+
+@lru_cache(maxsize=None)
+def _categories() -> dict[str, Category]:
+    return {
+        r["key"]: Category(
+            r["key"], int(r["number"]), r["label_ja"], r["label_en"], r["group_ja"], r["route"],
+            r["registers_online"] == "yes", r["card_holder"] == "yes", r["organisation_kind"],
+            r["can_change_address"] == "yes",
+        )
+        for r in _rows("categories.csv")
+    }
+
+
+def categories() -> list[Category]:
+    return list(_categories().values())
+
+
+def category(key: str) -> Category:
+    return _categories()[key]
+
+
+def category_for_organisation(kind: str) -> Category:
+    for c in categories():
+        if c.organisation_kind == kind:
+            return c
+    raise KeyError(kind)
+
+
+class Edition(dict):
+    """Settings of one edition; read as attributes: edition.lock_hours."""
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+@lru_cache(maxsize=None)
+def _editions() -> dict[str, Any]:
+    with open(HERE / "editions.toml", "rb") as f:
+        return tomllib.load(f)
+
+
+def edition(name: str | None = None) -> Edition:
+    data = _editions()
+    name = name or data["default"]
+    if name not in data["edition"]:
+        raise KeyError(f"unknown edition {name!r}; known: {', '.join(data['edition'])}")
+    return Edition(data["edition"][name], name=name)
+
+
+def edition_names() -> list[str]:
+    return list(_editions()["edition"])
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    key: str
+    label_ja: str
+    label_en: str
+    kind: str
+    min_len: int | None
+    max_len: int | None
+    exact_len: int | None
+
+    @property
+    def choices(self) -> list[str]:
+        return self.kind.split(":", 1)[1].split("|") if self.kind.startswith("choice:") else []
+
+
+@lru_cache(maxsize=None)
+def _fields() -> dict[str, FieldSpec]:
+    def num(v: str) -> int | None:
+        return int(v) if v else None
+
+    return {
+        r["key"]: FieldSpec(r["key"], r["label_ja"], r["label_en"], r["kind"], num(r["min_len"]),
+                            num(r["max_len"]), num(r["exact_len"]))
+        for r in _rows("fields.csv")
+    }
+
+
+def field(key: str) -> FieldSpec:
+    return _fields()[key]
+
+
+@lru_cache(maxsize=None)
+def _mails() -> dict[str, Any]:
+    with open(HERE / "mails.toml", "rb") as f:
+        return tomllib.load(f)
+
+
+def mail_template(kind: str) -> dict[str, str]:
+    data = _mails()
+    t = dict(data["kind"][kind])
+    t["footer"] = data["footer"]
+    return t
+
+
+def mail_kinds() -> list[str]:
+    return list(_mails()["kind"])
+
+
+@lru_cache(maxsize=None)
+def labels() -> dict[str, dict[str, str]]:
+    """Screen labels: labels()['ja']['login.title']."""
+    path = HERE / "labels.toml"
+    if not path.exists():
+        return {"ja": {}, "en": {}}
+    with open(path, "rb") as f:
+        data = tomllib.load(f)
+    out: dict[str, dict[str, str]] = {"ja": {}, "en": {}}
+    for key, value in data.items():
+        if isinstance(value, dict):
+            for k2, v2 in value.items():
+                if isinstance(v2, dict):
+                    for lang in ("ja", "en"):
+                        if lang in v2:
+                            out[lang][f"{key}.{k2}"] = v2[lang]
+    return out
+
+
+def placeholders(text: str) -> list[str]:
+    return [p[1:-1] for p in _PLACEHOLDER.findall(text)]

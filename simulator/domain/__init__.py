@@ -1,0 +1,1 @@
+"""Pure rules of the system: no Flask, no SQL, no clock of their own."""

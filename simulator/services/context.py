@@ -1,0 +1,65 @@
+"""The context a use case runs in: one database transaction, the current time of the test
+clock, the edition, and who is acting (for the audit trail)."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session
+
+from simulator import catalog
+from simulator.adapters import mail as mail_adapter
+from simulator.adapters.db import AuditEntry, Link, Mail, ScheduledEvent
+from simulator.catalog import Edition
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass
+class Ctx:
+    db: Session
+    ed: Edition
+    now: dt.datetime
+    base_url: str = "http://127.0.0.1:8080"
+    actor: str = "anonymous"
+    remote_addr: str | None = None
+    outgoing: list[Mail] = field(default_factory=list)
+
+    # audit trail -----------------------------------------------------------------------
+    def audit(self, action: str, target: str | None = None, **detail: object) -> None:
+        self.db.add(AuditEntry(at=self.now, actor=self.actor, action=action, target=target,
+                               detail=json.dumps(detail, ensure_ascii=False, default=str),
+                               remote_addr=self.remote_addr))
+
+    # mail ------------------------------------------------------------------------------------
+    def mail(self, to: str, kind: str, account_id: int | None = None, **params: object) -> Mail:
+        params.setdefault("id_label", self.ed.id_label_ja)
+        m = mail_adapter.store(self.db, self.now, self.ed.mail_from, to, kind, params, account_id)
+        self.outgoing.append(m)
+        self.audit("mail.sent", to, kind=kind, mail_id=m.id)
+        return m
+
+    # links sent by mail -------------------------------------------------------------------------
+    def new_link(self, purpose: str, account_id: int, valid: dt.timedelta, path: str,
+                 **payload: object) -> tuple[str, Link]:
+        token = secrets.token_urlsafe(24)
+        link = Link(token_hash=token_hash(token), purpose=purpose, account_id=account_id,
+                    created_at=self.now, expires_at=self.now + valid,
+                    payload=json.dumps(payload, ensure_ascii=False, default=str))
+        self.db.add(link)
+        self.db.flush()
+        self.schedule(link.expires_at, "link_expiry", account_id, link_id=link.id, purpose=purpose)
+        return f"{self.base_url.rstrip('/')}{path}?token={token}", link
+
+    # the scheduler -------------------------------------------------------------------------------
+    def schedule(self, due_at: dt.datetime, kind: str, account_id: int | None = None, **payload: object) -> None:
+        self.db.add(ScheduledEvent(due_at=due_at, kind=kind, account_id=account_id,
+                                   payload=json.dumps(payload, ensure_ascii=False, default=str)))
+
+    def message(self, code: str) -> catalog.Message:
+        return catalog.message(code)

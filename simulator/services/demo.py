@@ -1,0 +1,72 @@
+"""Demo data for `rasim seed --demo`: one ready account per category that can exist so far,
+with the registry entries behind them. Idempotent: running it again resets the demo passwords."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from simulator.adapters.db import Account, AgentCertificate, Organisation
+from simulator.domain.accounts import Status, add_years
+from simulator.services.accounts import end_of_day, find_account
+from simulator.services.context import Ctx
+from simulator.services.organisations import schedule_validity_events
+from simulator.services.passwords import hash_password
+
+DEMO_PASSWORD = "Demo12345!"   # fits the policy of both editions
+
+AGENTS = [
+    ("lawyer", "demolawyer01", "132010700050", "法務太郎", dt.date(1980, 1, 2), "東京都千代田区", "霞が関１－１－１"),
+    ("scrivener", "demoscrivener01", "172015200123", "行政花子", dt.date(1985, 5, 6), "大阪府大阪市中央区", "大手前１－１"),
+]
+STAFF = [
+    ("host", "demohost01", "株式会社デモ商事", "所属太郎"),
+    ("public_interest", "demopublic01", "公益財団法人デモ協会", "公益次郎"),
+    ("registered_support", "demosupport01", "デモ登録支援機関", "支援三郎"),
+]
+
+
+def _ready(ctx: Ctx, account: Account) -> None:
+    account.password_hash = hash_password(DEMO_PASSWORD)
+    account.password_set_at = ctx.now
+    account.password_expires_at = ctx.now + dt.timedelta(days=ctx.ed.password_valid_days)
+    account.status, account.failed_logins, account.locked_until = Status.ACTIVE, 0, None
+
+
+def seed_demo(ctx: Ctx) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    until = (ctx.now + dt.timedelta(days=3 * 365)).date()
+    for kind, auth_id, number, name, birth, pref, street in AGENTS:
+        cert = ctx.db.get(AgentCertificate, number)
+        if cert is None:
+            ctx.db.add(AgentCertificate(number=number, kind=kind, name=name, birth_date=birth, status="active",
+                                        valid_until=until, bureau="tokyo"))
+        account = find_account(ctx, auth_id)
+        if account is None:
+            account = Account(auth_id=auth_id, category=kind, status=Status.ACTIVE, name=name, birth_date=birth,
+                              address_pref_city=pref, address_street=street, phone="0312345678",
+                              email=f"{auth_id}@example.jp", agent_certificate_number=number,
+                              valid_until=end_of_day(until), created_at=ctx.now)
+            ctx.db.add(account)
+        _ready(ctx, account)
+        out.append({"category": kind, "user_id": auth_id, "password": DEMO_PASSWORD,
+                    "agent_certificate_number": number, "email": account.email})
+    for org_kind, auth_id, org_name, name in STAFF:
+        from simulator import catalog
+
+        account = find_account(ctx, auth_id)
+        if account is None:
+            org = Organisation(name=org_name, kind=org_kind, address="東京都新宿区四谷１－６－１", created_at=ctx.now)
+            ctx.db.add(org)
+            ctx.db.flush()
+            account = Account(auth_id=auth_id, category=catalog.category_for_organisation(org_kind).key,
+                              status=Status.ACTIVE, name=name, email=f"{auth_id}@example.jp", organisation_id=org.id,
+                              valid_until=add_years(ctx.now, 1), created_at=ctx.now)
+            ctx.db.add(account)
+            ctx.db.flush()
+            schedule_validity_events(ctx, account)
+        _ready(ctx, account)
+        out.append({"category": account.category, "user_id": auth_id, "password": DEMO_PASSWORD,
+                    "organisation_id": account.organisation_id, "email": account.email})
+    ctx.db.flush()
+    ctx.audit("demo.seeded", None, accounts=[a["user_id"] for a in out])
+    return out

@@ -1,0 +1,38 @@
+"""System state shared by every worker: the maintenance switch and the top-page notices."""
+from __future__ import annotations
+
+from typing import Any
+
+from simulator import catalog
+from simulator.adapters.db import SystemFlag
+from simulator.domain.errors import RuleViolation
+from simulator.services.context import Ctx
+
+
+def _flag(ctx: Ctx, key: str) -> str:
+    row = ctx.db.get(SystemFlag, key)
+    return row.value if row else ""
+
+
+def status(ctx: Ctx) -> dict[str, Any]:
+    notices = [n for n in catalog.table("notices.csv") if n.get("kind", "notice") != "maintenance"]
+    banner = [n for n in catalog.table("notices.csv") if n.get("kind") == "maintenance"]
+    active = _flag(ctx, "maintenance") == "on"
+    return {"maintenance": active, "maintenance_message": banner[0] if (active and banner) else None,
+            "notices": notices, "edition": ctx.ed.name, "now": ctx.now.isoformat()}
+
+
+def set_maintenance(ctx: Ctx, active: Any) -> dict[str, Any]:
+    if not isinstance(active, bool):
+        raise RuleViolation.one("RASIM400E", "active", 理由="active must be true or false")
+    row = ctx.db.get(SystemFlag, "maintenance") or SystemFlag(key="maintenance")
+    row.value = "on" if active else "off"
+    ctx.db.add(row)
+    ctx.audit("system.maintenance", None, active=active)
+    return status(ctx)
+
+
+def refuse_during_maintenance(ctx: Ctx) -> None:
+    """Registration cannot be done while maintenance is announced (Q2-3)."""
+    if _flag(ctx, "maintenance") == "on":
+        raise RuleViolation.one("RASIM503E", status=503)

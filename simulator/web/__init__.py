@@ -1,0 +1,1 @@
+"""HTTP: screens (Jinja, ja/en), the JSON API with its OpenAPI description, and test support."""

@@ -1,0 +1,148 @@
+"""JSON API under /api/v1: every operation a user does on the account side."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from flask import Blueprint, jsonify
+
+from simulator import catalog
+from simulator.services import accounts, system
+from simulator.services.context import Ctx
+from simulator.web.operations import operation, openapi
+from simulator.web.runtime import run
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+P = "/api/v1"
+S, B, I = "string", "boolean", "integer"
+
+
+def as_user(token: str, fn: Callable[..., Any], *args: Any) -> Any:
+    def use_case(ctx: Ctx) -> Any:
+        account, _session = accounts.authenticate(ctx, token)
+        return fn(ctx, account, *args)
+
+    return run(use_case)
+
+
+@operation(bp, P, "POST", "/registrations/agent", "registerAgent",
+           "Register a lawyer or administrative scrivener with the 12-digit agent certificate number", "registration",
+           body={"category": S, "agent_certificate_number": S, "name": S, "sex": S, "birth_date": S,
+                 "address_pref_city": S, "address_street": S, "phone": S, "email": S, "email_confirm": S,
+                 "agree_terms": B},
+           required=["agent_certificate_number", "name", "birth_date", "email", "email_confirm", "agree_terms"],
+           faq="Q2-13 Q2-14 Q2-15 Q2-17")
+def register_agent(body: dict) -> Any:
+    return run(accounts.register_agent, body), 201
+
+
+@operation(bp, P, "POST", "/links/inspect", "inspectLink", "What a link from a mail is for, and whether it is valid",
+           "registration", body={"token": S}, required=["token"])
+def inspect_link(body: dict) -> Any:
+    return run(accounts.describe_link, body.get("token"))
+
+
+@operation(bp, P, "POST", "/registrations/password", "setInitialPassword",
+           "Set the initial password from the registration or approval mail; issues or confirms the ID",
+           "registration", body={"token": S, "password": S, "password_confirm": S},
+           required=["token", "password", "password_confirm"], faq="Q2-5 Q3-7")
+def set_initial_password(body: dict) -> Any:
+    return run(accounts.set_initial_password, body.get("token"), body.get("password"), body.get("password_confirm"))
+
+
+@operation(bp, P, "POST", "/session", "login", "Log in with the ID and password", "session",
+           body={"auth_id": S, "password": S}, required=["auth_id", "password"], faq="Q12-7")
+def login(body: dict) -> Any:
+    return run(accounts.login, body.get("auth_id"), body.get("password")), 201
+
+
+@operation(bp, P, "GET", "/session", "getSession", "The session's user", "session", auth=True)
+def get_session(token: str) -> Any:
+    return as_user(token, lambda ctx, a: {"auth_id": a.auth_id, "category": a.category, "name": a.name})
+
+
+@operation(bp, P, "DELETE", "/session", "logout", "Log out", "session", auth=True)
+def logout(token: str) -> Any:
+    return run(accounts.logout, token)
+
+
+@operation(bp, P, "POST", "/password/change", "changePassword", "Change the password (利用者情報更新)", "password",
+           body={"current_password": S, "new_password": S, "new_password_confirm": S},
+           required=["current_password", "new_password", "new_password_confirm"], auth=True, faq="Q12-6")
+def change_password(body: dict, token: str) -> Any:
+    return as_user(token, accounts.change_password, body.get("current_password"), body.get("new_password"),
+                   body.get("new_password_confirm"))
+
+
+@operation(bp, P, "POST", "/password/expired", "changeExpiredPassword",
+           "Change an expired password (after WZBAM158E) without a session", "password",
+           body={"auth_id": S, "current_password": S, "new_password": S, "new_password_confirm": S},
+           required=["auth_id", "current_password", "new_password", "new_password_confirm"])
+def change_expired_password(body: dict) -> Any:
+    return run(accounts.change_expired_password, body.get("auth_id"), body.get("current_password"),
+               body.get("new_password"), body.get("new_password_confirm"))
+
+
+@operation(bp, P, "POST", "/password-reset", "requestPasswordReset",
+           "パスワードを忘れた場合: send a reset link to the registered address", "password",
+           body={"auth_id": S, "email": S}, required=["auth_id", "email"], faq="Q12-4")
+def request_password_reset(body: dict) -> Any:
+    return run(accounts.request_password_reset, body.get("auth_id"), body.get("email"))
+
+
+@operation(bp, P, "POST", "/password-reset/complete", "resetPassword",
+           "Set a new password from the reset link; lifts a lock", "password",
+           body={"token": S, "password": S, "password_confirm": S}, required=["token", "password", "password_confirm"],
+           faq="Q12-4 Q12-7")
+def reset_password(body: dict) -> Any:
+    return run(accounts.reset_password, body.get("token"), body.get("password"), body.get("password_confirm"))
+
+
+@operation(bp, P, "GET", "/me", "getUserInformation", "利用者情報表示: name, ID, e-mail and more", "user",
+           auth=True, faq="Q10-1")
+def get_me(token: str) -> Any:
+    return as_user(token, accounts.profile)
+
+
+@operation(bp, P, "PATCH", "/me", "changeUserInformation", "利用者情報変更: address, phone, e-mail, certificate number",
+           "user", body={k: S for k in accounts.CHANGE_FIELDS} | {"auth_id": S}, auth=True,
+           faq="Q10-2 Q12-2 Q12-3")
+def change_me(body: dict, token: str) -> Any:
+    return as_user(token, accounts.change_profile, body)
+
+
+@operation(bp, P, "POST", "/me/email/confirm", "confirmEmailChange", "Confirm a new e-mail address from its link",
+           "user", body={"token": S}, required=["token"], faq="Q12-2")
+def confirm_email(body: dict) -> Any:
+    return run(accounts.confirm_email_change, body.get("token"))
+
+
+@operation(bp, P, "GET", "/registration/categories", "listRegistrationCategories",
+           "User categories and how each gets an account (online registration or usage request)", "registration",
+           faq="Q1-1 Q2-2")
+def list_categories() -> Any:
+    return {"categories": [
+        {"key": c.key, "number": c.number, "label_ja": c.label_ja, "label_en": c.label_en, "route": c.route,
+         "registers_online": c.registers_online, "button_ja": c.group_ja} for c in catalog.categories()]}
+
+
+@operation(bp, P, "GET", "/messages/<code>", "getMessage", "One message of the catalogue", "catalogue")
+def get_message(code: str) -> Any:
+    from simulator.domain.errors import RuleViolation
+
+    try:
+        m = catalog.message(code[:20])
+    except KeyError:
+        raise RuleViolation.one("RASIM404E", "code", status=404) from None
+    return {"code": m.code, "message": m.ja, "message_en": m.en, "remedy": m.remedy_ja}
+
+
+@operation(bp, P, "GET", "/system/status", "getSystemStatus", "Notices and maintenance state of the top page",
+           "system", faq="Q2-3")
+def system_status() -> Any:
+    return run(system.status)
+
+
+def register_openapi(app) -> None:  # noqa: ANN001
+    @app.get("/api/openapi.json")
+    def openapi_json():  # noqa: ANN202
+        return jsonify(openapi("rasim — Residence Application Online System simulator", "0.1.0"))

@@ -1,0 +1,100 @@
+"""The application factory."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, request
+from werkzeug.exceptions import HTTPException
+
+from simulator import catalog
+from simulator.adapters.db import make_engine, make_session_factory
+
+DEFAULT_DB = "sqlite:///var/rasim.sqlite3"
+
+
+def _secret_key(var_dir: Path) -> str:
+    """One secret per installation, shared by every worker (kept in var/secret_key)."""
+    env = os.environ.get("RASIM_SECRET_KEY")
+    if env:
+        return env
+    path = var_dir / "secret_key"
+    if not path.exists():
+        var_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def config_from_env() -> dict[str, Any]:
+    var_dir = Path(os.environ.get("RASIM_VAR_DIR", "var"))
+    return {
+        "RASIM_DATABASE_URL": os.environ.get("RASIM_DATABASE_URL", DEFAULT_DB),
+        "RASIM_EDITION": os.environ.get("RASIM_EDITION", catalog.edition().name),
+        "RASIM_TEST_SUPPORT": os.environ.get("RASIM_TEST_SUPPORT", "1") not in ("0", "false", "no"),
+        "RASIM_SMTP_URL": os.environ.get("RASIM_SMTP_URL") or None,
+        "RASIM_BASE_URL": os.environ.get("RASIM_BASE_URL") or None,
+        "RASIM_CARDS_DIR": os.environ.get("RASIM_CARDS_DIR", str(var_dir / "cards")),
+        "RASIM_VAR_DIR": str(var_dir),
+    }
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__)
+    app.config.update(config_from_env())
+    app.config.update(overrides or {})
+    catalog.edition(app.config["RASIM_EDITION"])   # unknown edition: fail at start, clearly
+    app.config["SECRET_KEY"] = app.config.get("SECRET_KEY") or _secret_key(Path(app.config["RASIM_VAR_DIR"]))
+    app.config["RASIM_MAX_REQUEST_BYTES"] = catalog.edition(app.config["RASIM_EDITION"]).max_request_bytes
+    app.config["MAX_CONTENT_LENGTH"] = app.config["RASIM_MAX_REQUEST_BYTES"] * 2
+    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    url = app.config["RASIM_DATABASE_URL"]
+    engine = make_engine(url)
+    app.extensions["rasim.engine"] = engine
+    app.extensions["rasim.sessions"] = make_session_factory(engine)
+
+    from simulator.web import api, test_support
+
+    app.register_blueprint(api.bp)
+    app.register_blueprint(test_support.bp)
+    api.register_openapi(app)
+    try:
+        from simulator.web import screens
+    except ImportError:  # pragma: no cover - screens arrive in their own module
+        screens = None
+    if screens is not None:
+        screens.init_app(app)
+    _error_handlers(app)
+    return app
+
+
+def _error_handlers(app: Flask) -> None:
+    from simulator.web.errors import http_error
+
+    codes = {400: "RASIM400E", 401: "RASIM401E", 403: "RASIM403E", 404: "RASIM404E", 405: "RASIM405E",
+             413: "RASIM413E", 415: "RASIM415E"}
+
+    def wants_json() -> bool:
+        return request.path.startswith(("/api", "/test-support")) or request.accept_mimetypes.best == "application/json"
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException):  # noqa: ANN202
+        status = exc.code or 500
+        if wants_json() or "screens" not in app.blueprints:
+            params = {"理由": exc.description or ""} if status == 400 else {}
+            return http_error(codes.get(status, "RASIM400E"), status, **params)
+        from simulator.web.screens import render_http_error
+
+        return render_http_error(exc)
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):  # noqa: ANN202
+        app.logger.exception("unexpected error")
+        if wants_json() or "screens" not in app.blueprints:
+            return http_error("WZBAM098E", 500)
+        from simulator.web.screens import render_http_error
+
+        return render_http_error(exc)

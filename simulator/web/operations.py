@@ -1,0 +1,176 @@
+"""A small registry of JSON operations: each route is declared once with its operationId, body
+and query schema; the same declaration checks the request and writes /api/openapi.json."""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from flask import Blueprint, current_app, jsonify, request
+
+from simulator.domain.errors import RuleViolation
+from simulator.web.errors import error_response
+
+JSON_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,), "boolean": (bool,), "integer": (int,), "number": (int, float), "object": (dict,),
+}
+
+
+@dataclass
+class Operation:
+    operation_id: str
+    method: str
+    path: str            # Flask rule relative to the blueprint, e.g. /usage-requests/<int:request_id>
+    prefix: str
+    summary: str
+    tag: str
+    body: dict[str, str] | None = None
+    required: list[str] = field(default_factory=list)
+    query: dict[str, str] = field(default_factory=dict)
+    auth: bool = False
+    faq: str = ""
+
+    @property
+    def openapi_path(self) -> str:
+        return self.prefix + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", self.path)
+
+
+REGISTRY: list[Operation] = []
+
+
+class BadRequest(RuleViolation):
+    def __init__(self, reason: str, field: str | None = None, code: str = "RASIM400E", status: int = 400):
+        from simulator.domain.errors import Problem
+
+        params = {"理由": reason} if code == "RASIM400E" else {}
+        super().__init__([Problem(code, field, params)], status=status)
+
+
+def _read_body(op: Operation) -> dict[str, Any]:
+    if op.body is None:
+        return {}
+    limit = current_app.config.get("RASIM_MAX_REQUEST_BYTES", 1 << 20)
+    if request.content_length is not None and request.content_length > limit:
+        raise BadRequest("too large", code="RASIM413E", status=413)
+    raw = request.get_data(cache=True)
+    if len(raw) > limit:
+        raise BadRequest("too large", code="RASIM413E", status=413)
+    if not raw.strip():
+        data: Any = {}
+    else:
+        if request.mimetype != "application/json":
+            raise BadRequest("", code="RASIM415E", status=415)
+        try:
+            data = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            raise BadRequest("malformed JSON") from None
+    if not isinstance(data, dict):
+        raise BadRequest("the body must be a JSON object")
+    for key, value in data.items():
+        if key not in op.body:
+            raise BadRequest(f"unknown field {key[:40]!r}", field=key[:40])
+        expected = JSON_TYPES[op.body[key]]
+        if value is not None and (not isinstance(value, expected) or
+                                  (op.body[key] in ("integer", "number") and isinstance(value, bool))):
+            raise BadRequest(f"{key} must be {op.body[key]}", field=key)
+    return data
+
+
+def _read_query(op: Operation) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in request.args.items():
+        if key not in op.query:
+            raise BadRequest(f"unknown query parameter {key[:40]!r}", field=key[:40])
+        if op.query[key] == "integer":
+            if not re.fullmatch(r"\d{1,9}", value):
+                raise BadRequest(f"{key} must be an integer", field=key)
+            out[key] = int(value)
+        else:
+            out[key] = value[:200]
+    return out
+
+
+def bearer_token() -> str | None:
+    header = request.headers.get("Authorization", "")
+    if header.startswith("Bearer "):
+        return header[7:].strip()
+    return None
+
+
+def operation(bp: Blueprint, prefix: str, method: str, path: str, operation_id: str, summary: str, tag: str,
+              body: dict[str, str] | None = None, required: list[str] | None = None,
+              query: dict[str, str] | None = None, auth: bool = False, faq: str = "") -> Callable:
+    op = Operation(operation_id, method, path, prefix, summary, tag, body, required or [], query or {}, auth, faq)
+    REGISTRY.append(op)
+
+    def decorator(fn: Callable[..., Any]) -> Callable[..., Any]:
+        def view(**path_args: Any):  # noqa: ANN202
+            try:
+                kwargs: dict[str, Any] = dict(path_args)
+                if op.body is not None:
+                    kwargs["body"] = _read_body(op)
+                if op.query:
+                    kwargs["query"] = _read_query(op)
+                elif request.args:
+                    raise BadRequest("this operation takes no query parameters")
+                if op.auth:
+                    token = bearer_token()
+                    if not token:
+                        raise RuleViolation.one("RASIM401E", status=401)
+                    kwargs["token"] = token
+                result = fn(**kwargs)
+            except RuleViolation as v:
+                return error_response(v)
+            status = 200
+            if isinstance(result, tuple):
+                result, status = result
+            return jsonify(result), status
+
+        view.__name__ = operation_id
+        bp.add_url_rule(path, endpoint=operation_id, view_func=view, methods=[method])
+        return fn
+
+    return decorator
+
+
+def openapi(title: str, version: str) -> dict[str, Any]:
+    paths: dict[str, dict[str, Any]] = {}
+    error_schema = {"$ref": "#/components/schemas/Errors"}
+    for op in REGISTRY:
+        item: dict[str, Any] = {
+            "operationId": op.operation_id, "summary": op.summary, "tags": [op.tag],
+            "responses": {
+                "200": {"description": "OK", "content": {"application/json": {"schema": {"type": "object"}}}},
+                "4XX": {"description": "Refused with the system's own codes",
+                        "content": {"application/json": {"schema": error_schema}}},
+            },
+        }
+        if op.faq:
+            item["x-faq"] = op.faq
+        params = [{"name": n, "in": "path", "required": True, "schema": {"type": "integer" if f"int:{n}" in op.path
+                                                                           else "string"}}
+                  for n in re.findall(r"<(?:\w+:)?(\w+)>", op.path)]
+        params += [{"name": n, "in": "query", "required": False, "schema": {"type": t}} for n, t in op.query.items()]
+        if params:
+            item["parameters"] = params
+        if op.body is not None:
+            item["requestBody"] = {"required": bool(op.required), "content": {"application/json": {"schema": {
+                "type": "object", "additionalProperties": False,
+                "properties": {k: {"type": t} for k, t in op.body.items()},
+                **({"required": op.required} if op.required else {})}}}}
+        if op.auth:
+            item["security"] = [{"session": []}]
+        paths.setdefault(op.openapi_path, {})[op.method.lower()] = item
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": title, "version": version},
+        "paths": paths,
+        "components": {
+            "securitySchemes": {"session": {"type": "http", "scheme": "bearer"}},
+            "schemas": {"Errors": {"type": "object", "required": ["errors"], "properties": {"errors": {
+                "type": "array", "items": {"type": "object", "properties": {
+                    "code": {"type": "string"}, "message": {"type": "string"}, "message_en": {"type": "string"},
+                    "field": {"type": "string", "nullable": True}}}}}}},
+        },
+    }

@@ -1,0 +1,201 @@
+"""Test support under /test-support: the clock, the mail outbox, the registry of agent
+certificates, and the bureau's decisions. Switched off with RASIM_TEST_SUPPORT=0."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Blueprint, current_app
+from sqlalchemy import delete, select
+
+from simulator.adapters.db import Account, AuditEntry, Mail
+from simulator.domain.errors import RuleViolation
+from simulator.services import clock, organisations, registry, system
+from simulator.services.accounts import find_account
+from simulator.services.context import Ctx
+from simulator.web.operations import operation
+from simulator.web.runtime import run
+
+bp = Blueprint("test_support", __name__, url_prefix="/test-support")
+P = "/test-support"
+S, B, I, N = "string", "boolean", "integer", "number"
+
+
+@bp.before_request
+def _enabled() -> Any:
+    if not current_app.config.get("RASIM_TEST_SUPPORT", True):
+        from simulator.web.errors import http_error
+
+        return http_error("RASIM423E", 404)
+    return None
+
+
+# --- clock -------------------------------------------------------------------------------------------
+
+@operation(bp, P, "GET", "/clock", "getClock", "The test clock", "clock")
+def get_clock() -> Any:
+    return run(clock.get_clock)
+
+
+@operation(bp, P, "POST", "/clock/advance", "advanceClock",
+           "Advance the clock; fires what fell due (unlocks, link expiries, reminder mails, expiries) in time order",
+           "clock", body={"days": N, "hours": N, "minutes": N, "seconds": N})
+def advance_clock(body: dict) -> Any:
+    return run(clock.advance_clock, body, actor="test-support")
+
+
+@operation(bp, P, "POST", "/clock/set", "setClock", "Set the clock to a time (frozen unless freeze=false)", "clock",
+           body={"now": S, "freeze": B}, required=["now"])
+def set_clock(body: dict) -> Any:
+    return run(clock.set_clock, body, actor="test-support")
+
+
+@operation(bp, P, "POST", "/clock/freeze", "freezeClock", "Stop the clock where it stands", "clock")
+def freeze_clock() -> Any:
+    return run(clock.freeze_clock, actor="test-support")
+
+
+@operation(bp, P, "POST", "/clock/resume", "resumeClock",
+           "Let the clock run again (real=true: back to real time)", "clock", body={"real": B})
+def resume_clock(body: dict) -> Any:
+    return run(clock.resume_clock, body, actor="test-support")
+
+
+# --- mail outbox ---------------------------------------------------------------------------------------
+
+def mail_view(m: Mail) -> dict[str, Any]:
+    return {"id": m.id, "sent_at": m.sent_at.isoformat(), "to": m.to_addr, "from": m.from_addr,
+            "subject": m.subject, "body": m.body, "kind": m.kind, "url": m.url, "smtp": m.smtp_result}
+
+
+def _list_mails(ctx: Ctx, query: dict) -> dict[str, Any]:
+    q = select(Mail).order_by(Mail.id)
+    if query.get("to"):
+        q = q.where(Mail.to_addr == query["to"])
+    if query.get("kind"):
+        q = q.where(Mail.kind == query["kind"])
+    if query.get("after_id"):
+        q = q.where(Mail.id > query["after_id"])
+    q = q.limit(min(query.get("limit") or 500, 1000))
+    return {"mails": [mail_view(m) for m in ctx.db.scalars(q)]}
+
+
+@operation(bp, P, "GET", "/mails", "listMails", "Mails in the outbox, oldest first", "mail",
+           query={"to": S, "kind": S, "after_id": I, "limit": I}, faq="Q12-1")
+def list_mails(query: dict) -> Any:
+    return run(_list_mails, query)
+
+
+@operation(bp, P, "DELETE", "/mails", "clearMails", "Empty the outbox", "mail")
+def clear_mails() -> Any:
+    def uc(ctx: Ctx) -> dict:
+        n = ctx.db.execute(delete(Mail)).rowcount
+        ctx.audit("mail.cleared", None, count=n)
+        return {"deleted": n}
+
+    return run(uc, actor="test-support")
+
+
+# --- registry of agent certificates ------------------------------------------------------------------
+
+@operation(bp, P, "PUT", "/registry/agent-certificates", "putAgentCertificate",
+           "Create, renew, cancel or suspend a 申請等取次者証明書 in the registry", "registry",
+           body={"number": S, "kind": S, "name": S, "birth_date": S, "status": S, "valid_until": S, "bureau": S},
+           required=["number"], faq="Q2-14 Q2-17")
+def put_certificate(body: dict) -> Any:
+    return run(registry.put_certificate, body, actor="test-support")
+
+
+@operation(bp, P, "GET", "/registry/agent-certificates", "listAgentCertificates", "The registry", "registry")
+def list_certificates() -> Any:
+    return {"certificates": run(registry.list_certificates)}
+
+
+# --- the bureau: usage requests, periodic reports, account states -----------------------------------
+
+@operation(bp, P, "POST", "/usage-requests", "fileUsageRequest",
+           "Record a usage request (利用申出) handed in at a bureau", "bureau",
+           body={"organisation_id": I, "organisation_name": S, "organisation_kind": S, "organisation_address": S,
+                 "name": S, "email": S, "phone": S, "birth_date": S},
+           required=["name", "email"], faq="Q1-3 Q3-1")
+def file_usage_request(body: dict) -> Any:
+    return run(organisations.file_usage_request, body, actor="bureau"), 201
+
+
+@operation(bp, P, "GET", "/usage-requests", "listUsageRequests", "Usage requests", "bureau", query={"status": S})
+def list_usage_requests(query: dict) -> Any:
+    return {"usage_requests": run(organisations.list_usage_requests, query.get("status"))}
+
+
+@operation(bp, P, "POST", "/usage-requests/<int:request_id>/decision", "decideUsageRequest",
+           "Approve or refuse a usage request (mails the result)", "bureau", body={"approve": B}, required=["approve"],
+           faq="Q3-7 Q12-1")
+def decide_usage_request(request_id: int, body: dict) -> Any:
+    return run(organisations.decide_usage_request, request_id, body.get("approve"), actor="bureau")
+
+
+@operation(bp, P, "POST", "/organisations/<int:organisation_id>/periodic-reports", "filePeriodicReport",
+           "Record an organisation's periodic report (定期報告)", "bureau", faq="Q9-1 Q9-2")
+def file_periodic_report(organisation_id: int) -> Any:
+    return run(organisations.file_periodic_report, organisation_id, actor="bureau"), 201
+
+
+@operation(bp, P, "POST", "/periodic-reports/<int:report_id>/decision", "decidePeriodicReport",
+           "Approve (validity + 1 year) or refuse a periodic report", "bureau", body={"approve": B},
+           required=["approve"], faq="Q9-3 Q9-4")
+def decide_periodic_report(report_id: int, body: dict) -> Any:
+    return run(organisations.decide_periodic_report, report_id, body.get("approve"), actor="bureau")
+
+
+@operation(bp, P, "POST", "/accounts/<auth_id>/state", "setAccountState",
+           "Suspend, resume or delete (抹消, e.g. after a retirement report) an account", "bureau",
+           body={"action": S}, required=["action"], faq="Q10-3 Q10-4")
+def set_account_state(auth_id: str, body: dict) -> Any:
+    return run(organisations.set_account_state, auth_id, body.get("action"), actor="bureau")
+
+
+def _inspect(ctx: Ctx, auth_id: str) -> dict[str, Any]:
+    account = find_account(ctx, auth_id)
+    if account is None:
+        raise RuleViolation.one("RASIM404E", "auth_id", status=404)
+    return account_view(account)
+
+
+def account_view(a: Account) -> dict[str, Any]:
+    iso = lambda v: v.isoformat() if v else None  # noqa: E731
+    return {"id": a.id, "auth_id": a.auth_id, "category": a.category, "status": a.status, "name": a.name,
+            "email": a.email, "valid_until": iso(a.valid_until), "locked_until": iso(a.locked_until),
+            "failed_logins": a.failed_logins, "password_expires_at": iso(a.password_expires_at),
+            "organisation_id": a.organisation_id, "agent_certificate_number": a.agent_certificate_number,
+            "has_password": bool(a.password_hash)}
+
+
+@operation(bp, P, "GET", "/accounts/<auth_id>", "inspectAccount", "An account as the bureau sees it", "bureau")
+def inspect_account(auth_id: str) -> Any:
+    return run(_inspect, auth_id[:40])
+
+
+def _audit(ctx: Ctx, query: dict) -> dict[str, Any]:
+    q = select(AuditEntry).order_by(AuditEntry.id.desc())
+    if query.get("actor"):
+        q = q.where(AuditEntry.actor == query["actor"])
+    if query.get("action"):
+        q = q.where(AuditEntry.action == query["action"])
+    if query.get("target"):
+        q = q.where(AuditEntry.target == query["target"])
+    rows = ctx.db.scalars(q.limit(min(query.get("limit") or 200, 2000)))
+    return {"entries": [{"id": e.id, "at": e.at.isoformat(), "actor": e.actor, "action": e.action,
+                         "target": e.target, "detail": json.loads(e.detail or "{}"), "remote_addr": e.remote_addr}
+                        for e in rows]}
+
+
+@operation(bp, P, "GET", "/audit", "listAuditEntries", "The audit trail (証跡), newest first", "audit",
+           query={"actor": S, "action": S, "target": S, "limit": I}, faq="Q13-1")
+def list_audit(query: dict) -> Any:
+    return run(_audit, query)
+
+
+@operation(bp, P, "POST", "/maintenance", "setMaintenance", "Switch the maintenance banner on or off", "system",
+           body={"active": B}, required=["active"], faq="Q2-3")
+def set_maintenance(body: dict) -> Any:
+    return run(system.set_maintenance, body.get("active"), actor="test-support")
