@@ -1,4 +1,3 @@
-"""rasim simulator: a reference implementation of the Residence Application Online System."""
-from simulator.web.app import create_app
+"""rasim simulator: a reference implementation of the Residence Application Online System.
 
-__all__ = ["create_app"]
+The application factory is simulator.web.app.create_app."""

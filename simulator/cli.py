@@ -111,8 +111,10 @@ def seed(demo: bool, as_json: bool, certificates: tuple[str, ...]) -> None:
         if as_json:
             click.echo(json.dumps({"accounts": accounts}, ensure_ascii=False, indent=2))
         else:
+            click.echo(f"{'category':<28} {'user id':<16} {'password':<12} card (auth PIN / sign PIN)")
             for a in accounts:
-                click.echo(f"{a['category']:<28} {a['user_id']:<12} {a['password']}")
+                card = f"{a['card']} ({a['auth_pin']} / {a['sign_pin']})" if a.get("card") else ""
+                click.echo(f"{a['category']:<28} {a['user_id']:<16} {a['password']:<12} {card}")
 
 
 @main.group()

@@ -22,6 +22,9 @@ from .vpcd import VPCD_HOST, VPCD_PORT, VpcdLink
 
 log = logging.getLogger(__name__)
 RETRY_SECONDS = 0.5
+# pcscd polls vpcd's card presence every 0.4 s and only notices a removal on a poll; a new card
+# connecting sooner would be taken for the old one (and the next APDU would fail). Wait longer.
+SWAP_DELAY = 1.0
 
 
 def control_socket_path(store: CardStore, port: int = VPCD_PORT) -> Path:
@@ -53,16 +56,18 @@ class CardServer:
     # -- card slot -----------------------------------------------------------------------
     def insert(self, card_id: str) -> None:
         card = self.store.open_card(card_id)  # raises UnknownCard before touching the slot
+        was_connected = bool(self.link and self.link.connected)
         self.remove()
         self.card_id = card_id
         self.link = VpcdLink(card, self.host, self.port, self.nodelay, self.split_writes, self.quickack)
-        self._next_try = 0.0
+        self._next_try = max(self._next_try, time.monotonic() + SWAP_DELAY if was_connected else 0.0)
         self._try_connect()
 
     def remove(self) -> None:
         if self.link is not None:
             if self.link.connected:
                 self._sel.unregister(self.link.sock)
+                self._next_try = time.monotonic() + SWAP_DELAY
             self.link.close()
             self.on_event(f"card {self.card_id} removed")
         self.link = None

@@ -252,6 +252,13 @@ class ServedCard:
                     self.proc.kill()
                     self.proc.wait(timeout=5)
             self.proc = None
+            if self.port == VPCD_PORT:
+                # pcscd notices the removal only on its next presence poll; a card server
+                # started before that would be taken for the old card.
+                try:
+                    wait_until(lambda: not card_present(), 5, "pcscd to see the card removed")
+                except TimeoutError:
+                    pass
         if self._log is not None:
             self._log.close()
             self._log = None
@@ -267,7 +274,11 @@ class ServedCard:
         self.stop()
 
 
-DEFAULT_HOLDER = BasicFour("TEST TARO", "東京都千代田区千代田1番1号", date(1990, 4, 15), "1")
+TEST_AUTH_PIN = "1234"
+TEST_SIGN_PIN = "ABC123"
+TEST_MY_NUMBER = "123456789018"
+TEST_HOLDER = BasicFour("NGUYEN VAN AN", "東京都新宿区西新宿二丁目8番1号", date(1995, 4, 15), "1")
+DEFAULT_HOLDER = TEST_HOLDER
 
 
 @dataclass
@@ -282,8 +293,8 @@ class CardStack:
 
 
 @contextmanager
-def card_stack(cards_dir: Path | str, holder: BasicFour = DEFAULT_HOLDER, auth_pin: str = "1234",
-               sign_pin: str = "ABC123", card_id: str = "test-card", debug_pcscd: bool = False,
+def card_stack(cards_dir: Path | str, holder: BasicFour = DEFAULT_HOLDER, auth_pin: str = TEST_AUTH_PIN,
+               sign_pin: str = TEST_SIGN_PIN, card_id: str = "test-card", debug_pcscd: bool = False,
                **issue_options) -> Iterator[CardStack]:
     """pcscd (started if needed) + a fresh card served in the "Virtual PCD 00 00" slot."""
     store = CardStore(cards_dir)

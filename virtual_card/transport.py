@@ -71,7 +71,7 @@ class PcscTransport:
         self._card = None
         try:
             self.reader = self._find_reader(reader)
-            rc, self._card, self._proto = scard.SCardConnect(
+            rc, card, proto = scard.SCardConnect(
                 self._ctx, self.reader, scard.SCARD_SHARE_SHARED,
                 scard.SCARD_PROTOCOL_T0 | scard.SCARD_PROTOCOL_T1)
             if rc in (scard.SCARD_E_NO_SMARTCARD, scard.SCARD_W_REMOVED_CARD,
@@ -79,6 +79,7 @@ class PcscTransport:
                 raise NoCard(f"no card in reader {self.reader!r}")
             if rc != scard.SCARD_S_SUCCESS:
                 raise CardError(f"cannot connect to {self.reader!r}: {scard.SCardGetErrorMessage(rc)}")
+            self._card, self._proto = card, proto
         except BaseException:
             self.close()
             raise

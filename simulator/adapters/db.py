@@ -66,6 +66,9 @@ class Account(Base):
     agent_certificate_number: Mapped[str | None] = mapped_column(String(12), nullable=True, index=True)
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), nullable=True)
     card_key_id: Mapped[str | None] = mapped_column(String(100), nullable=True, index=True)
+    card_auth_key_id: Mapped[str | None] = mapped_column(String(100), nullable=True, index=True)
+    residence_card_number: Mapped[str | None] = mapped_column(String(12), nullable=True, index=True)
+    applications_in_progress: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     card_cert_not_after: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     residence_card_valid_until: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
@@ -115,6 +118,19 @@ class Link(Base):
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
     used_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     payload: Mapped[str] = mapped_column(Text, default="{}")
+
+
+class CardChallenge(Base):
+    """A fresh random value the card signs, once, within a few minutes (registration or login)."""
+
+    __tablename__ = "card_challenges"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(64), unique=True)
+    nonce: Mapped[str] = mapped_column(String(100))
+    purpose: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    used_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
 
 
 class LoginSession(Base):

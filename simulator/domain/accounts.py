@@ -45,6 +45,7 @@ class LoginFacts:
     certificate_valid_until: dt.date | None = None
     certificate_number_matches: bool = True
     report_status: str | None = None        # organisation staff: last periodic report
+    application_grace: bool = False         # card categories: an application is in progress
 
 
 def lock_code(facts: LoginFacts, now: dt.datetime) -> str | None:
@@ -78,9 +79,23 @@ def validity_code(facts: LoginFacts, now: dt.datetime) -> str | None:
             return "WZBAM152E"
         if facts.valid_until and facts.valid_until <= now:
             return "WZBAM151E"
-    if facts.route == "card" and facts.valid_until and facts.valid_until <= now:
+    if facts.route == "card" and facts.valid_until and facts.valid_until <= now and not facts.application_grace:
         return "WZBAM157E"
     return None
+
+
+def card_route_code(facts: LoginFacts, now: dt.datetime, via_card: bool, applications_in_progress: int) -> str | None:
+    """Card categories log in with the card and the ID/password together (Q13-3). With ID and
+    password alone only when the card's certificate expired while an application is in progress
+    (seed 001: 申請中にMNCの有効期限が切れた場合、認証IDでログイン)."""
+    if facts.route != "card" or via_card:
+        return None
+    expired = facts.valid_until is not None and facts.valid_until <= now
+    if expired and applications_in_progress > 0:
+        return None
+    if expired:
+        return "WZBAM157E"
+    return "WZBAM167E"
 
 
 def password_code(facts: LoginFacts, now: dt.datetime) -> str | None:

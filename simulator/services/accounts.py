@@ -166,6 +166,10 @@ def set_initial_password(ctx: Ctx, token: Any, password: Any, password_confirm: 
     _start_password_life(ctx, account, password)
     account.status = Status.ACTIVE
     if link.purpose == "registration":
+        if account.residence_card_valid_until:
+            from simulator.services.cards import schedule_residence_card_notices
+
+            schedule_residence_card_notices(ctx, account)
         if account.agent_certificate_number:
             cert = find_certificate(ctx, account.agent_certificate_number)
             if cert is not None:
@@ -208,14 +212,16 @@ def login_facts(ctx: Ctx, account: Account) -> LoginFacts:
                       valid_until=account.valid_until, password_expires_at=account.password_expires_at,
                       locked_until=account.locked_until, certificate_status=cert_status,
                       certificate_valid_until=cert_until, certificate_number_matches=matches,
-                      report_status=report)
+                      report_status=report, application_grace=account.applications_in_progress > 0)
 
 
 def find_account(ctx: Ctx, auth_id: str) -> Account | None:
     return ctx.db.scalars(select(Account).where(Account.auth_id == auth_id)).first()
 
 
-def login(ctx: Ctx, auth_id: Any, password: Any) -> dict[str, Any]:
+def login(ctx: Ctx, auth_id: Any, password: Any, card_key_id: str | None = None) -> dict[str, Any]:
+    """ID and password. Card categories come through services.cards.login_with_card, which passes
+    the key of the card that signed; without it they may log in only as seed 001 allows."""
     problems = Problems()
     if not isinstance(auth_id, str) or not auth_id.strip():
         problems.add("WZBAM001E", "auth_id")
@@ -249,7 +255,8 @@ def login(ctx: Ctx, auth_id: Any, password: Any) -> dict[str, Any]:
         raise violation
     account.failed_logins = 0
     account.locked_until = None
-    code = rules.validity_code(facts, ctx.now) or rules.password_code(facts, ctx.now)
+    code = (rules.card_route_code(facts, ctx.now, card_key_id is not None, account.applications_in_progress)
+            or rules.validity_code(facts, ctx.now) or rules.password_code(facts, ctx.now))
     if code:
         ctx.audit("login.refused", f"account:{account.id}", code=code)
         violation = RuleViolation.one(code, "password" if code == "WZBAM158E" else "auth_id", status=403)

@@ -7,6 +7,7 @@ import hashlib
 import json
 import secrets
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -29,6 +30,7 @@ class Ctx:
     actor: str = "anonymous"
     remote_addr: str | None = None
     outgoing: list[Mail] = field(default_factory=list)
+    jpki: Any = None   # simulator.adapters.jpki.JpkiVerifier, set by the web runtime
 
     # audit trail -----------------------------------------------------------------------
     def audit(self, action: str, target: str | None = None, **detail: object) -> None:

@@ -25,6 +25,50 @@ STAFF = [
 ]
 
 
+CARD_ACCOUNTS = {   # demo card id -> (category, auth id)
+    "demo-foreign-national": ("foreign_national", "demoforeign01"),
+    "demo-legal-representative": ("legal_representative", "demolegalrep01"),
+    "demo-relative": ("relative", "demorelative01"),
+}
+
+
+def _card_accounts(ctx: Ctx) -> list[dict[str, Any]]:
+    """Accounts of the card-holding categories, linked to the demo cards of virtual_card.demo."""
+    from virtual_card.demo import ensure_demo_cards
+    from virtual_card.store import CardStore
+
+    from simulator.adapters.jpki import key_id
+    from virtual_card.ca import load_certificate
+
+    if ctx.jpki is None:
+        return []
+    out: list[dict[str, Any]] = []
+    store = CardStore(ctx.jpki.cards_dir)
+    for card in ensure_demo_cards(store.root, reset_pins=True):
+        category, auth_id = CARD_ACCOUNTS[card["id"]]
+        sign = load_certificate(store.certificate(card["id"], "sign"))
+        auth = load_certificate(store.certificate(card["id"], "auth"))
+        from simulator.adapters.jpki import JST
+        from virtual_card.certprofile import basic_four_from_certificate
+
+        four = basic_four_from_certificate(sign) or {}
+        until = sign.not_valid_after_utc.astimezone(JST).replace(tzinfo=None)
+        account = find_account(ctx, auth_id)
+        if account is None:
+            account = Account(auth_id=auth_id, category=category, status=Status.ACTIVE, name=four.get("name", card["name"]),
+                              sex={"1": "male", "2": "female"}.get(four.get("sex", "")),
+                              birth_date=dt.date.fromisoformat(four["date_of_birth"]) if four.get("date_of_birth") else None,
+                              address_pref_city="東京都新宿区", address_street="西新宿２－８－１",
+                              email=f"{auth_id}@example.jp", created_at=ctx.now)
+            ctx.db.add(account)
+        account.card_key_id, account.card_auth_key_id = key_id(sign), key_id(auth)
+        account.card_cert_not_after = account.valid_until = until
+        _ready(ctx, account)
+        out.append({"category": category, "user_id": auth_id, "password": DEMO_PASSWORD, "card": card["id"],
+                    "auth_pin": card["auth_pin"], "sign_pin": card["sign_pin"], "email": account.email})
+    return out
+
+
 def _ready(ctx: Ctx, account: Account) -> None:
     account.password_hash = hash_password(DEMO_PASSWORD)
     account.password_set_at = ctx.now
@@ -67,6 +111,7 @@ def seed_demo(ctx: Ctx) -> list[dict[str, Any]]:
         _ready(ctx, account)
         out.append({"category": account.category, "user_id": auth_id, "password": DEMO_PASSWORD,
                     "organisation_id": account.organisation_id, "email": account.email})
+    out += _card_accounts(ctx)
     ctx.db.flush()
     ctx.audit("demo.seeded", None, accounts=[a["user_id"] for a in out])
     return out

@@ -9,7 +9,7 @@ from simulator.domain.errors import RuleViolation
 from simulator.services.context import Ctx
 
 
-def _flag(ctx: Ctx, key: str) -> str:
+def flag(ctx: Ctx, key: str) -> str:
     row = ctx.db.get(SystemFlag, key)
     return row.value if row else ""
 
@@ -17,7 +17,7 @@ def _flag(ctx: Ctx, key: str) -> str:
 def status(ctx: Ctx) -> dict[str, Any]:
     notices = [n for n in catalog.table("notices.csv") if n.get("kind", "notice") != "maintenance"]
     banner = [n for n in catalog.table("notices.csv") if n.get("kind") == "maintenance"]
-    active = _flag(ctx, "maintenance") == "on"
+    active = flag(ctx, "maintenance") == "on"
     return {"maintenance": active, "maintenance_message": banner[0] if (active and banner) else None,
             "notices": notices, "edition": ctx.ed.name, "now": ctx.now.isoformat()}
 
@@ -32,7 +32,18 @@ def set_maintenance(ctx: Ctx, active: Any) -> dict[str, Any]:
     return status(ctx)
 
 
+def set_jpki_available(ctx: Ctx, available: Any) -> dict[str, Any]:
+    """Test support: make the public certification service unreachable (WZBAM263E) or back."""
+    if not isinstance(available, bool):
+        raise RuleViolation.one("RASIM400E", "available", 理由="available must be true or false")
+    row = ctx.db.get(SystemFlag, "jpki") or SystemFlag(key="jpki")
+    row.value = "up" if available else "down"
+    ctx.db.add(row)
+    ctx.audit("system.jpki", None, available=available)
+    return {"jpki_available": available}
+
+
 def refuse_during_maintenance(ctx: Ctx) -> None:
     """Registration cannot be done while maintenance is announced (Q2-3)."""
-    if _flag(ctx, "maintenance") == "on":
+    if flag(ctx, "maintenance") == "on":
         raise RuleViolation.one("RASIM503E", status=503)

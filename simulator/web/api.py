@@ -6,7 +6,7 @@ from typing import Any, Callable
 from flask import Blueprint, jsonify
 
 from simulator import catalog
-from simulator.services import accounts, system
+from simulator.services import accounts, cards, system
 from simulator.services.context import Ctx
 from simulator.web.operations import operation, openapi
 from simulator.web.runtime import run
@@ -33,6 +33,37 @@ def as_user(token: str, fn: Callable[..., Any], *args: Any) -> Any:
            faq="Q2-13 Q2-14 Q2-15 Q2-17")
 def register_agent(body: dict) -> Any:
     return run(accounts.register_agent, body), 201
+
+
+@operation(bp, P, "POST", "/card/challenges", "createCardChallenge",
+           "A fresh challenge for the My Number Card to sign (registration or login); single use, 5 minutes",
+           "card", body={"purpose": S}, required=["purpose"], faq="Q2-7 Q13-3")
+def create_card_challenge(body: dict) -> Any:
+    return run(cards.new_challenge, body.get("purpose")), 201
+
+
+@operation(bp, P, "POST", "/registrations/card", "registerWithCard",
+           "利用者情報登録 with the My Number Card (外国人本人, 法定代理人, 親族): both certificates and signatures "
+           "over a challenge; name, sex and date of birth come from the signature certificate", "registration",
+           body={"category": S, "challenge_id": S, "signature_certificate": S, "signature": S,
+                 "authentication_certificate": S, "authentication_signature": S, "name": S, "sex": S,
+                 "birth_date": S, "address_pref_city": S, "address_street": S, "phone": S, "email": S,
+                 "email_confirm": S, "residence_card_number": S, "residence_card_valid_until": S, "agree_terms": B},
+           required=["category", "challenge_id", "signature_certificate", "signature", "authentication_certificate",
+                     "authentication_signature", "email", "email_confirm", "agree_terms"],
+           faq="Q2-7 Q2-8 Q2-10 Q2-11 Q2-12 Q2-16")
+def register_with_card(body: dict) -> Any:
+    return run(cards.register_with_card, body), 201
+
+
+@operation(bp, P, "POST", "/session/card", "loginWithCard",
+           "Log in with the My Number Card (authentication certificate, signature over a login challenge) "
+           "and the ID and password", "session",
+           body={"challenge_id": S, "authentication_certificate": S, "signature": S, "auth_id": S, "password": S},
+           required=["challenge_id", "authentication_certificate", "signature", "auth_id", "password"],
+           faq="Q13-3 Q2-16")
+def login_with_card(body: dict) -> Any:
+    return run(cards.login_with_card, body), 201
 
 
 @operation(bp, P, "POST", "/links/inspect", "inspectLink", "What a link from a mail is for, and whether it is valid",

@@ -55,6 +55,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     engine = make_engine(url)
     app.extensions["rasim.engine"] = engine
     app.extensions["rasim.sessions"] = make_session_factory(engine)
+    from simulator.adapters.jpki import JpkiVerifier
+
+    app.extensions["rasim.jpki"] = JpkiVerifier(app.config["RASIM_CARDS_DIR"])
 
     from simulator.web import api, test_support
 

@@ -34,7 +34,7 @@ def run(use_case: Callable[..., T], *args: Any, actor: str = "anonymous", **kwar
         with unit_of_work(factory) as db:
             now = clock_store.now(db)
             ctx = Ctx(db=db, ed=catalog.edition(app.config["RASIM_EDITION"]), now=now, base_url=base_url(),
-                      actor=actor, remote_addr=_remote_addr())
+                      actor=actor, remote_addr=_remote_addr(), jpki=app.extensions.get("rasim.jpki"))
             ctx_holder.append(ctx)
             run_due(ctx, now)
             return use_case(ctx, *args, **kwargs)

@@ -10,7 +10,7 @@ from sqlalchemy import delete, select
 
 from simulator.adapters.db import Account, AuditEntry, Mail
 from simulator.domain.errors import RuleViolation
-from simulator.services import clock, organisations, registry, system
+from simulator.services import cards, clock, organisations, registry, system
 from simulator.services.accounts import find_account
 from simulator.services.context import Ctx
 from simulator.web.operations import operation
@@ -193,6 +193,20 @@ def _audit(ctx: Ctx, query: dict) -> dict[str, Any]:
            query={"actor": S, "action": S, "target": S, "limit": I}, faq="Q13-1")
 def list_audit(query: dict) -> Any:
     return run(_audit, query)
+
+
+@operation(bp, P, "POST", "/jpki", "setJpkiAvailability",
+           "Make the public certification service unreachable (card checks answer WZBAM263E) or back", "system",
+           body={"available": B}, required=["available"])
+def set_jpki(body: dict) -> Any:
+    return run(system.set_jpki_available, body.get("available"), actor="test-support")
+
+
+@operation(bp, P, "POST", "/accounts/<auth_id>/applications-in-progress", "setApplicationsInProgress",
+           "How many applications of the account are in progress (stand-in until applications exist)", "bureau",
+           body={"count": I}, required=["count"])
+def set_applications(auth_id: str, body: dict) -> Any:
+    return run(cards.set_applications_in_progress, auth_id, body.get("count"), actor="test-support")
 
 
 @operation(bp, P, "POST", "/maintenance", "setMaintenance", "Switch the maintenance banner on or off", "system",

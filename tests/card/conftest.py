@@ -7,21 +7,19 @@ In-process fixtures give each test its own copy of a cards folder issued once pe
 from __future__ import annotations
 
 import shutil
-from datetime import date
 from pathlib import Path
 
 import pytest
 
 from virtual_card.client import JpkiClient
 from virtual_card.issuing import issue_card
-from virtual_card.model import BasicFour
 from virtual_card.store import CardStore
 from virtual_card.testing import Pcscd, PcscdError, ServedCard
 
-AUTH_PIN = "1234"
-SIGN_PIN = "ABC123"
-HOLDER = BasicFour("NGUYEN VAN AN", "東京都新宿区西新宿二丁目8番1号", date(1995, 4, 15), "1")
-MY_NUMBER = "123456789018"
+from virtual_card.testing import TEST_AUTH_PIN as AUTH_PIN
+from virtual_card.testing import TEST_HOLDER as HOLDER
+from virtual_card.testing import TEST_MY_NUMBER as MY_NUMBER
+from virtual_card.testing import TEST_SIGN_PIN as SIGN_PIN
 
 
 @pytest.fixture(scope="session")

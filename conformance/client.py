@@ -1,0 +1,285 @@
+"""The one client through which every conformance step reaches the system under test.
+
+Everything goes through HTTP-shaped calls: the JSON API under /api/v1 and the test-support API
+under /test-support. Two transports sit behind the same interface:
+
+- ``HttpTransport``: a ``requests.Session`` against a base URL (any deployment, local or remote);
+- ``InProcessTransport``: a Flask test client of ``simulator.web.app.create_app`` (only for speed
+  in ``make test``).
+
+Each method returns a ``Reply`` — a ``(status, json)`` pair — so a step can check both. The steps
+never learn which transport they have.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, NamedTuple, Protocol
+from urllib.parse import parse_qs, urlsplit
+
+API = "/api/v1"
+TS = "/test-support"
+
+
+class Reply(NamedTuple):
+    """What one call answered: the HTTP status and the decoded JSON body (None when not JSON)."""
+
+    status: int
+    json: Any
+
+    @property
+    def ok(self) -> bool:
+        return 200 <= self.status < 300
+
+    @property
+    def codes(self) -> list[str]:
+        """The error codes of a refusal, in order (empty for a success)."""
+        if isinstance(self.json, dict) and isinstance(self.json.get("errors"), list):
+            return [str(e.get("code")) for e in self.json["errors"] if isinstance(e, dict)]
+        return []
+
+    @property
+    def errors(self) -> list[dict[str, Any]]:
+        if isinstance(self.json, dict) and isinstance(self.json.get("errors"), list):
+            return [e for e in self.json["errors"] if isinstance(e, dict)]
+        return []
+
+    def describe(self) -> str:
+        text = repr(self.json)
+        return f"HTTP {self.status} {text[:600]}"
+
+
+class Transport(Protocol):
+    name: str
+    base_url: str
+
+    def request(self, method: str, path: str, json: Any = None, params: dict[str, Any] | None = None,
+                headers: dict[str, str] | None = None) -> Reply: ...
+
+    def close(self) -> None: ...
+
+
+class HttpTransport:
+    """Real HTTP against a base URL, e.g. http://127.0.0.1:8080."""
+
+    name = "http"
+
+    def __init__(self, base_url: str, timeout: float = 30.0) -> None:
+        import requests
+
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+        self.session = requests.Session()
+
+    def request(self, method: str, path: str, json: Any = None, params: dict[str, Any] | None = None,
+                headers: dict[str, str] | None = None) -> Reply:
+        r = self.session.request(method, self.base_url + path, json=json, params=params, headers=headers,
+                                 timeout=self.timeout)
+        try:
+            body = r.json()
+        except ValueError:
+            body = None
+        return Reply(r.status_code, body)
+
+    def close(self) -> None:
+        self.session.close()
+
+
+class InProcessTransport:
+    """A Flask test client of the simulator in this process (no sockets)."""
+
+    name = "in-process"
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.client = app.test_client()
+        self.base_url = "http://localhost"
+
+    def request(self, method: str, path: str, json: Any = None, params: dict[str, Any] | None = None,
+                headers: dict[str, str] | None = None) -> Reply:
+        kwargs: dict[str, Any] = {"headers": headers or {}}
+        if json is not None:
+            kwargs["json"] = json
+        if params:
+            kwargs["query_string"] = params
+        r = self.client.open(path, method=method, **kwargs)
+        return Reply(r.status_code, r.get_json(silent=True))
+
+    def close(self) -> None:
+        pass
+
+
+def token_from_url(url: str | None) -> str:
+    """The ``token`` query parameter of a link sent by mail."""
+    if not url:
+        raise ValueError("the mail carries no URL")
+    values = parse_qs(urlsplit(url).query).get("token")
+    if not values:
+        raise ValueError(f"no token in the URL {url!r}")
+    return values[0]
+
+
+class RasimClient:
+    """One method per operation the steps need; each returns a Reply (status, json)."""
+
+    def __init__(self, transport: Transport) -> None:
+        self.transport = transport
+
+    @classmethod
+    def over_http(cls, base_url: str) -> RasimClient:
+        return cls(HttpTransport(base_url))
+
+    @classmethod
+    def in_process(cls, app: Any) -> RasimClient:
+        return cls(InProcessTransport(app))
+
+    @property
+    def target(self) -> str:
+        return self.transport.base_url
+
+    def close(self) -> None:
+        self.transport.close()
+
+    # -- raw -------------------------------------------------------------------------------------------
+    def call(self, method: str, path: str, json: Any = None, token: str | None = None,
+             params: dict[str, Any] | None = None) -> Reply:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        return self.transport.request(method, path, json=json, params=params, headers=headers)
+
+    # -- system and catalogue ------------------------------------------------------------------------
+    def system_status(self) -> Reply:
+        return self.call("GET", f"{API}/system/status")
+
+    def registration_categories(self) -> Reply:
+        return self.call("GET", f"{API}/registration/categories")
+
+    def message(self, code: str) -> Reply:
+        return self.call("GET", f"{API}/messages/{code}")
+
+    def openapi(self) -> Reply:
+        return self.call("GET", "/api/openapi.json")
+
+    # -- registration --------------------------------------------------------------------------------
+    def register_agent(self, **fields: Any) -> Reply:
+        return self.call("POST", f"{API}/registrations/agent", fields)
+
+    def inspect_link(self, token: str) -> Reply:
+        return self.call("POST", f"{API}/links/inspect", {"token": token})
+
+    def set_initial_password(self, token: str, password: str, confirm: str | None = None) -> Reply:
+        return self.call("POST", f"{API}/registrations/password",
+                         {"token": token, "password": password,
+                          "password_confirm": password if confirm is None else confirm})
+
+    # -- session -------------------------------------------------------------------------------------
+    def login(self, auth_id: str, password: str) -> Reply:
+        return self.call("POST", f"{API}/session", {"auth_id": auth_id, "password": password})
+
+    def session(self, token: str | None) -> Reply:
+        return self.call("GET", f"{API}/session", token=token)
+
+    def logout(self, token: str | None) -> Reply:
+        return self.call("DELETE", f"{API}/session", token=token)
+
+    # -- passwords -----------------------------------------------------------------------------------
+    def change_password(self, token: str | None, current: str, new: str, confirm: str | None = None) -> Reply:
+        return self.call("POST", f"{API}/password/change",
+                         {"current_password": current, "new_password": new,
+                          "new_password_confirm": new if confirm is None else confirm}, token=token)
+
+    def change_expired_password(self, auth_id: str, current: str, new: str, confirm: str | None = None) -> Reply:
+        return self.call("POST", f"{API}/password/expired",
+                         {"auth_id": auth_id, "current_password": current, "new_password": new,
+                          "new_password_confirm": new if confirm is None else confirm})
+
+    def request_password_reset(self, auth_id: str, email: str) -> Reply:
+        return self.call("POST", f"{API}/password-reset", {"auth_id": auth_id, "email": email})
+
+    def reset_password(self, token: str, password: str, confirm: str | None = None) -> Reply:
+        return self.call("POST", f"{API}/password-reset/complete",
+                         {"token": token, "password": password,
+                          "password_confirm": password if confirm is None else confirm})
+
+    # -- user information ----------------------------------------------------------------------------
+    def me(self, token: str | None) -> Reply:
+        return self.call("GET", f"{API}/me", token=token)
+
+    def change_me(self, token: str | None, **fields: Any) -> Reply:
+        return self.call("PATCH", f"{API}/me", fields, token=token)
+
+    def confirm_email_change(self, token: str) -> Reply:
+        return self.call("POST", f"{API}/me/email/confirm", {"token": token})
+
+    # -- test support: clock ----------------------------------------------------------------------------
+    def clock(self) -> Reply:
+        return self.call("GET", f"{TS}/clock")
+
+    def set_clock(self, now: str | dt.datetime, freeze: bool = True) -> Reply:
+        value = now.isoformat() if isinstance(now, dt.datetime) else now
+        return self.call("POST", f"{TS}/clock/set", {"now": value, "freeze": freeze})
+
+    def advance_clock(self, days: float = 0, hours: float = 0, minutes: float = 0, seconds: float = 0) -> Reply:
+        body = {k: v for k, v in {"days": days, "hours": hours, "minutes": minutes, "seconds": seconds}.items() if v}
+        return self.call("POST", f"{TS}/clock/advance", body or {"seconds": 0})
+
+    def freeze_clock(self) -> Reply:
+        return self.call("POST", f"{TS}/clock/freeze")
+
+    def resume_clock(self, real: bool = False) -> Reply:
+        return self.call("POST", f"{TS}/clock/resume", {"real": real})
+
+    # -- test support: mail outbox -------------------------------------------------------------------------
+    def mails(self, to: str | None = None, kind: str | None = None) -> list[dict[str, Any]]:
+        """The outbox (oldest first), filtered by recipient and kind. Raises when the call fails."""
+        params = {k: v for k, v in {"to": to, "kind": kind}.items() if v}
+        reply = self.call("GET", f"{TS}/mails", params=params)
+        if reply.status != 200:
+            raise AssertionError(f"listMails failed: {reply.describe()}")
+        return list(reply.json["mails"])
+
+    def last_mail(self, to: str, kind: str | None = None) -> dict[str, Any]:
+        found = self.mails(to=to, kind=kind)
+        if not found:
+            raise AssertionError(f"no mail{' of kind ' + kind if kind else ''} to {to}")
+        return found[-1]
+
+    def link_from_last_mail(self, to: str, kind: str | None = None) -> str:
+        """The token of the link in the newest mail to `to` (of `kind`)."""
+        return token_from_url(self.last_mail(to, kind).get("url"))
+
+    # -- test support: registry ------------------------------------------------------------------------------
+    def put_agent_certificate(self, **fields: Any) -> Reply:
+        return self.call("PUT", f"{TS}/registry/agent-certificates", fields)
+
+    def agent_certificates(self) -> Reply:
+        return self.call("GET", f"{TS}/registry/agent-certificates")
+
+    # -- test support: the bureau ------------------------------------------------------------------------------
+    def file_usage_request(self, **fields: Any) -> Reply:
+        return self.call("POST", f"{TS}/usage-requests", fields)
+
+    def usage_requests(self, status: str | None = None) -> Reply:
+        return self.call("GET", f"{TS}/usage-requests", params={"status": status} if status else None)
+
+    def decide_usage_request(self, request_id: int, approve: bool) -> Reply:
+        return self.call("POST", f"{TS}/usage-requests/{request_id}/decision", {"approve": approve})
+
+    def file_periodic_report(self, organisation_id: int) -> Reply:
+        return self.call("POST", f"{TS}/organisations/{organisation_id}/periodic-reports")
+
+    def decide_periodic_report(self, report_id: int, approve: bool) -> Reply:
+        return self.call("POST", f"{TS}/periodic-reports/{report_id}/decision", {"approve": approve})
+
+    def set_account_state(self, auth_id: str, action: str) -> Reply:
+        return self.call("POST", f"{TS}/accounts/{auth_id}/state", {"action": action})
+
+    def inspect_account(self, auth_id: str) -> Reply:
+        return self.call("GET", f"{TS}/accounts/{auth_id}")
+
+    def audit_entries(self, actor: str | None = None, action: str | None = None, target: str | None = None,
+                      limit: int | None = None) -> Reply:
+        params = {k: v for k, v in {"actor": actor, "action": action, "target": target, "limit": limit}.items()
+                  if v is not None}
+        return self.call("GET", f"{TS}/audit", params=params)
+
+    def set_maintenance(self, active: bool) -> Reply:
+        return self.call("POST", f"{TS}/maintenance", {"active": active})
