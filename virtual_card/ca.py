@@ -13,11 +13,12 @@ from __future__ import annotations
 import fcntl
 import json
 import secrets
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Iterator, Literal
+from typing import Literal
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
@@ -38,19 +39,19 @@ CA_NAME = x509.Name([
     x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, "rasim test CA (not the real JPKI)"),
     x509.NameAttribute(NameOID.COMMON_NAME, "rasim Test JPKI CA"),
 ])
-ROOT_NOT_BEFORE = datetime(2000, 1, 1, tzinfo=timezone.utc)
-ROOT_NOT_AFTER = datetime(2099, 12, 31, 23, 59, 59, tzinfo=timezone.utc)
+ROOT_NOT_BEFORE = datetime(2000, 1, 1, tzinfo=UTC)
+ROOT_NOT_AFTER = datetime(2099, 12, 31, 23, 59, 59, tzinfo=UTC)
 CERT_YEARS = 5
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _aware(at: datetime | None) -> datetime:
     if at is None:
         return now()
-    return at if at.tzinfo else at.replace(tzinfo=timezone.utc)
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
 
 
 def add_years(day: datetime, years: int) -> datetime:
@@ -113,7 +114,7 @@ class TestCA:
 
     # -- create / load -------------------------------------------------------------------
     @classmethod
-    def open(cls, folder: Path | str, create: bool = True) -> "TestCA":
+    def open(cls, folder: Path | str, create: bool = True) -> TestCA:
         folder = Path(folder)
         with _locked(folder):
             key_path = folder / "ca_key.pem"
@@ -129,7 +130,7 @@ class TestCA:
             return ca
 
     @classmethod
-    def _create(cls, folder: Path) -> "TestCA":
+    def _create(cls, folder: Path) -> TestCA:
         key = new_rsa_key()
         ski = x509.SubjectKeyIdentifier.from_public_key(key.public_key())
         cert = (
@@ -256,11 +257,11 @@ class TestCA:
         if not self.issued_by_us(cert):
             return ChainResult(False, "unknown", "not issued by the test JPKI CA")
         entry = self._issued().get(str(cert.serial_number), {})
-        base = dict(
-            kind=entry.get("kind") or _kind_of(cert), serial=cert.serial_number,
-            card_id=entry.get("card_id"), not_before=cert.not_valid_before_utc,
-            not_after=cert.not_valid_after_utc, basic_four=certprofile.basic_four_from_certificate(cert),
-        )
+        base = {
+            "kind": entry.get("kind") or _kind_of(cert), "serial": cert.serial_number,
+            "card_id": entry.get("card_id"), "not_before": cert.not_valid_before_utc,
+            "not_after": cert.not_valid_after_utc, "basic_four": certprofile.basic_four_from_certificate(cert),
+        }
         if not (ROOT_NOT_BEFORE <= when <= ROOT_NOT_AFTER):
             return ChainResult(False, "expired", "the CA certificate is not valid at that time", **base)
         revoked = self.crl().get_revoked_certificate_by_serial_number(cert.serial_number)

@@ -10,8 +10,8 @@ read EF 0001 (FAQ Q2-8), so every READ BINARY of it goes to a read log.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import Callable
 
 from .files import Application, BinaryFile, PinFile, ReadHook
 from .model import BasicFour

@@ -6,7 +6,7 @@ two-byte status word; an unexpected exception inside a command becomes ``6F00``.
 from __future__ import annotations
 
 import logging
-from typing import Iterable
+from collections.abc import Iterable
 
 from . import rsa_raw
 from .apdu import SW, Command, parse, response

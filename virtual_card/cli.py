@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import json
 import logging
+import signal
 import sys
-from datetime import date, datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -61,7 +62,7 @@ def issue(ctx: click.Context, name: str, dob: datetime, sex: str, address: str, 
 
     try:
         holder = BasicFour(name, address, dob.date(), parse_sex(sex))
-        end = not_after.replace(hour=23, minute=59, second=59, tzinfo=timezone.utc) if not_after else None
+        end = not_after.replace(hour=23, minute=59, second=59, tzinfo=UTC) if not_after else None
         issued = issue_card(_store(ctx), holder, auth_pin=auth_pin, sign_pin=sign_pin, my_number=my_number,
                             card_id=card_id, expired=expired, revoked=revoked, blocked=blocked,
                             blocked_sign=blocked_sign, not_after=end)
@@ -169,8 +170,12 @@ def reads(ctx: click.Context, card_id: str, as_json: bool) -> None:
 @click.option("--port", default=VPCD_PORT, show_default=True, help="vpcd port (35964 is the second slot).")
 @click.option("--host", default="127.0.0.1", show_default=True, help="vpcd host.")
 @click.option("-v", "--verbose", is_flag=True, help="Log every event.")
+@click.option("--no-quickack", is_flag=True, hidden=True, help="Benchmark only: do not re-arm TCP_QUICKACK.")
+@click.option("--no-nodelay", is_flag=True, hidden=True, help="Benchmark only: leave Nagle on.")
+@click.option("--split-writes", is_flag=True, hidden=True, help="Benchmark only: prefix and payload apart.")
 @click.pass_context
-def serve(ctx: click.Context, card_id: str | None, port: int, host: str, verbose: bool) -> None:
+def serve(ctx: click.Context, card_id: str | None, port: int, host: str, verbose: bool, no_quickack: bool,
+          no_nodelay: bool, split_writes: bool) -> None:
     """Put CARD into pcscd's "Virtual PCD" reader until Ctrl-C.
 
     While it runs, `rasim card insert OTHER` and `rasim card remove` swap the card.
@@ -181,7 +186,8 @@ def serve(ctx: click.Context, card_id: str | None, port: int, host: str, verbose
     store = _store(ctx)
     if card_id:
         _card_id(store, card_id)
-    server = CardServer(store, host=host, port=port)
+    server = CardServer(store, host=host, port=port, quickack=not no_quickack, nodelay=not (no_nodelay or split_writes),
+                        split_writes=split_writes)
     server.on_event = lambda text: click.echo(text, err=True)
     try:
         server.open_control()  # fail early if another server runs for this port
@@ -192,10 +198,11 @@ def serve(ctx: click.Context, card_id: str | None, port: int, host: str, verbose
         if not server.link or not server.link.connected:
             click.echo(f"waiting for vpcd on {host}:{port} (is pcscd running with vsmartcard-vpcd?)", err=True)
     click.echo(f"serving on vpcd {host}:{port}; control socket {server.control_path}; Ctrl-C to stop", err=True)
+    # stop cleanly on Ctrl-C and on SIGTERM, also when started in the background (SIGINT ignored)
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: server.stop())
     try:
         server.serve_forever()
-    except KeyboardInterrupt:
-        pass
     finally:
         server.close()
         click.echo("stopped", err=True)

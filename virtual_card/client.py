@@ -10,22 +10,50 @@ The same :class:`JpkiClient` runs over PC/SC (:class:`PcscTransport`, through pc
 """
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, Self
 
 from cryptography.hazmat.primitives import hashes
 
 from .apdu import SW, build
 from .cardinfo import EF_BASIC_FOUR, EF_INFO_PIN, EF_MY_NUMBER, INFO_AID, decode_basic_four, decode_my_number
 from .cardos import CardOS
-from .jpki import (EF_AUTH_CA, EF_AUTH_CERT, EF_AUTH_KEY, EF_AUTH_PIN, EF_SIGN_CA, EF_SIGN_CERT,
-                   EF_SIGN_KEY, EF_SIGN_PIN, JPKI_AID)
+from .jpki import (
+    EF_AUTH_CA,
+    EF_AUTH_CERT,
+    EF_AUTH_KEY,
+    EF_AUTH_PIN,
+    EF_SIGN_CA,
+    EF_SIGN_CERT,
+    EF_SIGN_KEY,
+    EF_SIGN_PIN,
+    JPKI_AID,
+)
 from .model import BasicFour
+from .rsa_raw import DIGEST_INFO_PREFIXES
 from .tlv import total_length
-from .transport import (DEFAULT_READER, CardError, InProcessTransport, NoCard, NoReader, PcscTransport,
-                        PinBlocked, Transport, WrongPin)
+from .transport import (
+    DEFAULT_READER,
+    CardError,
+    InProcessTransport,
+    NoCard,
+    NoReader,
+    PcscTransport,
+    PinBlocked,
+    Transport,
+    WrongPin,
+)
 
-__all__ = ["JpkiClient", "CardError", "NoReader", "NoCard", "WrongPin", "PinBlocked",
-           "InProcessTransport", "PcscTransport", "digest_info"]
+__all__ = [
+    "CardError",
+    "InProcessTransport",
+    "JpkiClient",
+    "NoCard",
+    "NoReader",
+    "PcscTransport",
+    "PinBlocked",
+    "WrongPin",
+    "digest_info",
+]
 
 Which = Literal["auth", "sign", "info"]
 CertName = Literal["auth", "sign", "auth_ca", "sign_ca"]
@@ -34,13 +62,7 @@ _CERT_EF = {"auth": EF_AUTH_CERT, "sign": EF_SIGN_CERT, "auth_ca": EF_AUTH_CA, "
 _PIN_EF = {"auth": (JPKI_AID, EF_AUTH_PIN), "sign": (JPKI_AID, EF_SIGN_PIN), "info": (INFO_AID, EF_INFO_PIN)}
 _KEY_EF = {"auth": EF_AUTH_KEY, "sign": EF_SIGN_KEY}
 
-# DER prefixes of DigestInfo (RFC 8017 §9.2 note 1)
-_DIGEST_INFO_PREFIX = {
-    "sha1": bytes.fromhex("3021300906052b0e03021a05000414"),
-    "sha256": bytes.fromhex("3031300d060960864801650304020105000420"),
-    "sha384": bytes.fromhex("3041300d060960864801650304020205000430"),
-    "sha512": bytes.fromhex("3051300d060960864801650304020305000440"),
-}
+_DIGEST_INFO_PREFIX = {alg.name: prefix for prefix, alg in DIGEST_INFO_PREFIXES.items()}
 
 
 def digest_info(data: bytes, algorithm: hashes.HashAlgorithm | None = None) -> bytes:
@@ -54,18 +76,17 @@ def digest_info(data: bytes, algorithm: hashes.HashAlgorithm | None = None) -> b
 class JpkiClient:
     def __init__(self, transport: Transport):
         self.transport = transport
-        self._selected_aid: bytes | None = None
 
     @classmethod
-    def pcsc(cls, reader: str = DEFAULT_READER) -> "JpkiClient":
+    def pcsc(cls, reader: str = DEFAULT_READER) -> JpkiClient:
         """Find the reader (default: "Virtual PCD") and the card in it, through pcscd."""
         return cls(PcscTransport(reader))
 
     @classmethod
-    def in_process(cls, card: CardOS) -> "JpkiClient":
+    def in_process(cls, card: CardOS) -> JpkiClient:
         return cls(InProcessTransport(card))
 
-    def __enter__(self) -> "JpkiClient":
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -85,11 +106,9 @@ class JpkiClient:
         return data
 
     def select_application(self, aid: bytes) -> None:
-        data, sw = self._send(build(0x00, 0xA4, 0x04, 0x0C, aid))
+        _data, sw = self._send(build(0x00, 0xA4, 0x04, 0x0C, aid))
         if sw != SW.OK:
-            self._selected_aid = None
             raise CardError(f"SELECT application {aid.hex().upper()} failed", sw)
-        self._selected_aid = aid
 
     def _ensure_application(self, aid: bytes) -> None:
         # Always re-select, as the JPKI client software does: another program may have

@@ -7,9 +7,9 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from .cardinfo import INFO_PIN_TRIES
 from .issuing import issue_card
 from .jpki import AUTH_PIN_TRIES, SIGN_PIN_TRIES
-from .cardinfo import INFO_PIN_TRIES
 from .model import BasicFour
 from .store import CardStore
 

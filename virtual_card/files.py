@@ -6,8 +6,8 @@ basic four, the My Number), PIN files (VERIFY acts on the selected one) and key 
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable, Union
 
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
@@ -36,7 +36,7 @@ class KeyFile:
     pin_id: str
 
 
-ElementaryFile = Union[BinaryFile, PinFile, KeyFile]
+ElementaryFile = BinaryFile | PinFile | KeyFile
 
 
 @dataclass

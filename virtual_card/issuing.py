@@ -12,8 +12,15 @@ from cryptography.hazmat.primitives import serialization
 
 from .ca import CERT_YEARS, TestCA, add_years, new_rsa_key, now
 from .cardinfo import INFO_PIN, INFO_PIN_TRIES, my_number_check_digit
-from .jpki import (AUTH_PIN, AUTH_PIN_TRIES, SIGN_PIN, SIGN_PIN_TRIES, JpkiContents, valid_auth_pin,
-                   valid_sign_pin)
+from .jpki import (
+    AUTH_PIN,
+    AUTH_PIN_TRIES,
+    SIGN_PIN,
+    SIGN_PIN_TRIES,
+    JpkiContents,
+    valid_auth_pin,
+    valid_sign_pin,
+)
 from .model import BasicFour
 from .store import CardRecord, CardStore
 

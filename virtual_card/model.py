@@ -50,7 +50,7 @@ class BasicFour:
         return d
 
     @classmethod
-    def from_json(cls, d: dict) -> "BasicFour":
+    def from_json(cls, d: dict) -> BasicFour:
         return cls(d["name"], d["address"], date.fromisoformat(d["date_of_birth"]), d["sex"])
 
     # -- JPKI signature certificate forms ----------------------------------------------

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import hmac
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
-from typing import Callable
 
 
 class VerifyOutcome(Enum):
@@ -27,7 +27,7 @@ class Pin:
 class PinStore:
     """The card's PINs by id; ``on_change`` is called after every counter change."""
 
-    def __init__(self, pins: dict[str, Pin], on_change: Callable[["PinStore"], None] | None = None):
+    def __init__(self, pins: dict[str, Pin], on_change: Callable[[PinStore], None] | None = None):
         self.pins = pins
         self.on_change = on_change
 

@@ -117,7 +117,7 @@ class CardServer:
                     raw += chunk
                 request = json.loads(raw or b"{}")
                 reply = self._answer(request)
-            except Exception as exc:  # a bad request must not stop the card
+            except Exception as exc:  # noqa: BLE001 - a bad request must not stop the card
                 reply = {"ok": False, "error": str(exc)}
             conn.sendall((json.dumps(reply) + "\n").encode())
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
@@ -61,7 +61,7 @@ class CardRecord:
                 "pins": self.pins, "issued_at": self.issued_at, "flags": self.flags}
 
     @classmethod
-    def from_json(cls, d: dict) -> "CardRecord":
+    def from_json(cls, d: dict) -> CardRecord:
         return cls(d["id"], BasicFour.from_json(d["holder"]), d["my_number"], d["pins"],
                    d["issued_at"], d.get("flags", {}))
 
@@ -156,7 +156,7 @@ class CardStore:
         log_path = folder / "my_number_reads.jsonl"
 
         def log_read(offset: int, length: int, sw: int) -> None:
-            append_json_line(log_path, {"at": datetime.now(timezone.utc).isoformat(),
+            append_json_line(log_path, {"at": datetime.now(UTC).isoformat(),
                                         "offset": offset, "length": length, "sw": f"{sw:04X}",
                                         "pid": os.getpid()})
 
@@ -165,5 +165,12 @@ class CardStore:
         return CardOS(apps, pins, label=card_id)
 
 
-__all__ = ["CardStore", "CardRecord", "UnknownCard", "default_cards_dir", "AUTH_PIN", "SIGN_PIN",
-           "INFO_PIN"]
+__all__ = [
+    "AUTH_PIN",
+    "INFO_PIN",
+    "SIGN_PIN",
+    "CardRecord",
+    "CardStore",
+    "UnknownCard",
+    "default_cards_dir",
+]

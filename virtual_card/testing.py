@@ -23,11 +23,12 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Iterator
+from typing import Self
 
 from .client import JpkiClient
 from .issuing import IssuedCard, issue_card
@@ -112,7 +113,7 @@ class Pcscd:
     def owned(self) -> bool:
         return self.proc is not None
 
-    def start(self, timeout: float = 15.0) -> "Pcscd":
+    def start(self, timeout: float = 15.0) -> Pcscd:
         if not VPCD_DRIVER.exists():
             raise PcscdError(f"vsmartcard-vpcd is not installed ({VPCD_DRIVER} missing): "
                              "apt-get install -y pcscd vsmartcard-vpcd")
@@ -127,9 +128,9 @@ class Pcscd:
                     raise PcscdError(f"stale {PCSCD_SOCKET} cannot be removed: {exc}") from exc
             args = [exe, "--foreground"] + (["--debug", "--apdu"] if self.debug else [])
             if self.log_path:
-                self._log = open(self.log_path, "ab")
+                self._log = open(self.log_path, "ab")  # noqa: SIM115 - lives as long as pcscd
             else:
-                self._log = tempfile.TemporaryFile()
+                self._log = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as pcscd
             try:
                 self.proc = subprocess.Popen(args, stdout=self._log, stderr=subprocess.STDOUT,
                                              stdin=subprocess.DEVNULL, start_new_session=True)
@@ -174,7 +175,7 @@ class Pcscd:
             self._log.close()
             self._log = None
 
-    def __enter__(self) -> "Pcscd":
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
@@ -184,17 +185,19 @@ class Pcscd:
 class ServedCard:
     """A `card serve` subprocess (the card process) for one cards folder and vpcd port."""
 
-    def __init__(self, cards_dir: Path, card_id: str | None, port: int = VPCD_PORT):
+    def __init__(self, cards_dir: Path, card_id: str | None, port: int = VPCD_PORT,
+                 extra_args: tuple[str, ...] = ()):
+        self.extra_args = tuple(extra_args)
         self.cards_dir = Path(cards_dir)
         self.card_id = card_id
         self.port = port
         self.proc: subprocess.Popen | None = None
         self._log = None
 
-    def start(self, timeout: float = 10.0) -> "ServedCard":
+    def start(self, timeout: float = 10.0) -> ServedCard:
         args = [sys.executable, "-m", "virtual_card", "--cards-dir", str(self.cards_dir), "serve",
-                "--port", str(self.port)] + ([self.card_id] if self.card_id else [])
-        self._log = tempfile.TemporaryFile()
+                "--port", str(self.port), *self.extra_args] + ([self.card_id] if self.card_id else [])
+        self._log = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the server
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(
             [str(Path(__file__).resolve().parent.parent)] + [p for p in [os.environ.get("PYTHONPATH")] if p]))
         self.proc = subprocess.Popen(args, stdout=self._log, stderr=subprocess.STDOUT,
@@ -245,7 +248,7 @@ class ServedCard:
     def stop(self) -> None:
         if self.proc is not None:
             if self.proc.poll() is None:
-                self.proc.send_signal(signal.SIGINT)
+                self.proc.send_signal(signal.SIGTERM)
                 try:
                     self.proc.wait(timeout=5)
                 except subprocess.TimeoutExpired:
@@ -267,7 +270,7 @@ class ServedCard:
         self.stop()
         self.start()
 
-    def __enter__(self) -> "ServedCard":
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

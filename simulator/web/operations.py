@@ -37,6 +37,7 @@ class Operation:
 
 
 REGISTRY: list[Operation] = []
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1   # integers of the API are ids and counts: a database INTEGER
 
 
 class BadRequest(RuleViolation):
@@ -45,6 +46,11 @@ class BadRequest(RuleViolation):
 
         params = {"理由": reason} if code == "RASIM400E" else {}
         super().__init__([Problem(code, field, params)], status=status)
+
+
+def _no_constant(name: str) -> Any:
+    """NaN, Infinity and -Infinity are not JSON (RFC 8259), though Python's parser takes them."""
+    raise ValueError(f"{name} is not JSON")
 
 
 def _read_body(op: Operation) -> dict[str, Any]:
@@ -62,8 +68,10 @@ def _read_body(op: Operation) -> dict[str, Any]:
         if request.mimetype != "application/json":
             raise BadRequest("", code="RASIM415E", status=415)
         try:
-            data = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError, RecursionError):
+            data = json.loads(raw.decode("utf-8"), parse_constant=_no_constant)
+            # a lone surrogate (\ud800) decodes but is no character: refuse it here, not deep in a hash or a query
+            json.dumps(data, ensure_ascii=False).encode("utf-8")
+        except (UnicodeError, ValueError, RecursionError):
             raise BadRequest("malformed JSON") from None
     if not isinstance(data, dict):
         raise BadRequest("the body must be a JSON object")
@@ -74,6 +82,8 @@ def _read_body(op: Operation) -> dict[str, Any]:
         if value is not None and (not isinstance(value, expected) or
                                   (op.body[key] in ("integer", "number") and isinstance(value, bool))):
             raise BadRequest(f"{key} must be {op.body[key]}", field=key)
+        if op.body[key] == "integer" and value is not None and not (INT_MIN <= value <= INT_MAX):
+            raise BadRequest(f"{key} is out of range", field=key)
     return data
 
 
@@ -107,6 +117,8 @@ def operation(bp: Blueprint, prefix: str, method: str, path: str, operation_id: 
     def decorator(fn: Callable[..., Any]) -> Callable[..., Any]:
         def view(**path_args: Any):  # noqa: ANN202
             try:
+                if any(isinstance(v, int) and not INT_MIN <= v <= INT_MAX for v in path_args.values()):
+                    raise RuleViolation.one("RASIM404E", status=404)   # no row can have that id
                 kwargs: dict[str, Any] = dict(path_args)
                 if op.body is not None:
                     kwargs["body"] = _read_body(op)

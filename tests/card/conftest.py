@@ -14,12 +14,11 @@ import pytest
 from virtual_card.client import JpkiClient
 from virtual_card.issuing import issue_card
 from virtual_card.store import CardStore
-from virtual_card.testing import Pcscd, PcscdError, ServedCard
-
 from virtual_card.testing import TEST_AUTH_PIN as AUTH_PIN
 from virtual_card.testing import TEST_HOLDER as HOLDER
 from virtual_card.testing import TEST_MY_NUMBER as MY_NUMBER
 from virtual_card.testing import TEST_SIGN_PIN as SIGN_PIN
+from virtual_card.testing import Pcscd, PcscdError, ServedCard
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,5 @@
 """The test JPKI CA: profile of the certificates, chain, validity, revocation."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
@@ -8,7 +8,6 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from virtual_card.ca import TestCA, load_certificate, verify_signature
 from virtual_card.certprofile import basic_four_from_certificate
 from virtual_card.issuing import revoke_card
-
 from virtual_card.testing import TEST_HOLDER as HOLDER
 
 
@@ -108,6 +107,6 @@ def test_verify_signature_helper(store):
 def test_not_after_given(store):
     from virtual_card.issuing import issue_card
 
-    end = datetime(2030, 1, 31, 23, 59, 59, tzinfo=timezone.utc)
+    end = datetime(2030, 1, 31, 23, 59, 59, tzinfo=UTC)
     issue_card(store, HOLDER, card_id="short", not_after=end)
     assert cert(store, "short").not_valid_after_utc == end

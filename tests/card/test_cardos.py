@@ -187,3 +187,12 @@ def test_card_info_needs_its_pin(card):
 def test_internal_error_is_6f00_not_a_crash(card, monkeypatch):
     monkeypatch.setattr(card, "_select", lambda cmd: 1 / 0)
     assert sw(card.transmit(SELECT_JPKI)) == "6F00"
+
+
+@pytest.mark.parametrize("data", [digest_info(b"m"), digest_info(b"m", hashes.SHA512()), b"raw bytes"])
+def test_fast_and_raw_signing_agree(store, data):
+    from virtual_card import rsa_raw
+
+    key = store.jpki_contents("good").auth_key
+    k = key.key_size // 8
+    assert rsa_raw.sign_pkcs1_v15(key, data) == rsa_raw._raw(key, data, k)

@@ -4,8 +4,10 @@ from cryptography import x509
 
 from virtual_card.ca import TestCA, verify_signature
 from virtual_card.client import CardError, JpkiClient, PinBlocked, WrongPin
-
-from virtual_card.testing import TEST_AUTH_PIN as AUTH_PIN, TEST_HOLDER as HOLDER, TEST_MY_NUMBER as MY_NUMBER, TEST_SIGN_PIN as SIGN_PIN
+from virtual_card.testing import TEST_AUTH_PIN as AUTH_PIN
+from virtual_card.testing import TEST_HOLDER as HOLDER
+from virtual_card.testing import TEST_MY_NUMBER as MY_NUMBER
+from virtual_card.testing import TEST_SIGN_PIN as SIGN_PIN
 
 
 def test_reads_certificates_without_pin(client, store):

@@ -43,9 +43,8 @@ def test_pin_counters_survive_card_process_restart(served, store):
         with pytest.raises(PinBlocked):
             client.verify_pin("auth", "0000")
     served.restart()
-    with JpkiClient.pcsc() as client:
-        with pytest.raises(PinBlocked):
-            client.verify_pin("auth", TEST_AUTH_PIN)
+    with JpkiClient.pcsc() as client, pytest.raises(PinBlocked):
+        client.verify_pin("auth", TEST_AUTH_PIN)
     assert store.tries_left("good")["jpki.auth"] == 0
 
 

@@ -1,12 +1,11 @@
 """Cards last: counters and logs on disk, reopened cards carry on."""
 import json
 
+import pytest
+
 from virtual_card.client import JpkiClient, WrongPin
 from virtual_card.demo import DEMO_AUTH_PIN, DEMO_SIGN_PIN, ensure_demo_cards
 from virtual_card.store import CardStore, UnknownCard
-
-import pytest
-
 from virtual_card.testing import TEST_AUTH_PIN as AUTH_PIN
 
 

@@ -1,0 +1,1 @@
+"""The FAQ conformance harness: one HTTP client, step definitions, features, runner, reports."""

@@ -1,0 +1,33 @@
+"""The screens (Jinja, ja/en): the pages of the 2023 manual for lawyers and scriveners (S01–S03,
+S29–S34), registration, the mail-link pages, and the test-support mailbox and bureau console."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, Response
+from werkzeug.exceptions import HTTPException
+
+from simulator.web.screens import card, guard, public, support, ui, user  # noqa: F401  (routes)
+from simulator.web.screens.base import bp
+
+
+def init_app(app: Flask) -> None:
+    ui.install(app)
+    app.jinja_env.globals.update(csrf_field=guard.csrf_field, screen_fields=guard.screen_fields,
+                                 logged_in=guard.logged_in)
+    app.register_blueprint(bp)
+    app.register_blueprint(support.bp)
+
+
+def render_http_error(exc: BaseException) -> Any:
+    """A friendly page in place of any HTTP error or unexpected exception: never a traceback."""
+    status = exc.code if isinstance(exc, HTTPException) and exc.code else 500
+    code = "RASIM404E" if status == 404 else "WZBAM098E"
+    try:
+        body, _ = ui.message_page([code], status)
+        return guard.no_store(Response(body, status, mimetype="text/html"))
+    except Exception:  # noqa: BLE001 - the last line of defence must not fail itself
+        from simulator import catalog
+
+        text = f"{code}：{catalog.message(code).ja}"
+        return Response(text, status, mimetype="text/plain; charset=utf-8")

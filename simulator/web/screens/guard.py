@@ -1,0 +1,140 @@
+"""The screens' side of security: the API session token kept in the Flask session cookie, the
+CSRF token of every form, and the screen token of input pages (the Back-button rule, Q4-20)."""
+from __future__ import annotations
+
+import hmac
+import secrets
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import Response, request, session
+from markupsafe import Markup, escape
+
+from simulator.domain.errors import RuleViolation
+from simulator.services import accounts
+from simulator.services.context import Ctx
+from simulator.web.runtime import run
+from simulator.web.screens.ui import message_page
+
+T = TypeVar("T")
+TOKEN = "api_token"          # the session token of services.accounts.login
+CSRF = "csrf_token"
+SCREEN = "screen_token"
+USER = "user"                # {"name", "auth_id", "previous_login_at"} for the page header
+
+
+class SessionEnded(Exception):
+    """The login session is over (not logged in, timeout, Back button, double login, account state).
+    Carries keep_changes so the unit of work still commits the ended session."""
+
+    def __init__(self, violation: RuleViolation) -> None:
+        super().__init__(str(violation))
+        self.violation = violation
+        self.keep_changes = violation.keep_changes
+
+
+# --- the login session ------------------------------------------------------------------------------
+
+def start_session(login_result: dict[str, Any]) -> None:
+    session.pop(TOKEN, None)
+    session[TOKEN] = login_result["token"]
+    session[USER] = {"name": login_result.get("name"), "auth_id": login_result.get("auth_id"),
+                     "previous_login_at": login_result.get("previous_login_at")}
+    session[CSRF] = secrets.token_urlsafe(32)   # a new login gets a new CSRF token
+
+
+def forget_session() -> None:
+    for key in (TOKEN, USER, SCREEN):
+        session.pop(key, None)
+
+
+def logged_in() -> bool:
+    return bool(session.get(TOKEN))
+
+
+def as_user(use_case: Callable[..., T], *args: Any) -> T:
+    """Run a use case for the logged-in user: authenticate and act in one unit of work."""
+    token = session.get(TOKEN)
+
+    def with_account(ctx: Ctx) -> T:
+        try:
+            account, _session = accounts.authenticate(ctx, token)
+        except RuleViolation as ended:
+            raise SessionEnded(ended) from None
+        return use_case(ctx, account, *args)
+
+    return run(with_account)
+
+
+def session_ended_page(violation: RuleViolation) -> tuple[str, int]:
+    forget_session()
+    codes = [p.code for p in violation.problems]
+    return message_page(codes, violation.status, title_key="error.session_title", to_login=True)
+
+
+# --- CSRF ----------------------------------------------------------------------------------------------
+
+def csrf_token() -> str:
+    if not session.get(CSRF):
+        session[CSRF] = secrets.token_urlsafe(32)
+    return session[CSRF]
+
+
+def csrf_field() -> Markup:
+    return Markup(f'<input type="hidden" name="{CSRF}" value="{escape(csrf_token())}">')
+
+
+def csrf_refused() -> tuple[str, int] | None:
+    """Checked before every POST handler; a failure changes nothing and answers 400 (RASIM419E)."""
+    if request.method != "POST":
+        return None
+    expected = session.get(CSRF)
+    sent = request.form.get(CSRF, "")
+    if expected and sent and hmac.compare_digest(str(expected), str(sent)):
+        return None
+    return message_page(["RASIM419E"], 400)
+
+
+# --- screen tokens (the Back-button rule) ---------------------------------------------------------------
+
+def screen_fields() -> Markup:
+    """The hidden fields of an input page: CSRF and a fresh screen token, now the only valid one."""
+    token = secrets.token_urlsafe(16)
+    session[SCREEN] = token
+    return csrf_field() + Markup(f'<input type="hidden" name="{SCREEN}" value="{token}">')
+
+
+def illegal_transition() -> tuple[str, int]:
+    """An old screen was submitted (Back button, second window): the session ends (RASIM409E)."""
+    token = session.get(TOKEN)
+    session.pop(SCREEN, None)
+    if not token:
+        return message_page(["RASIM409E"], 409, to_login=True)
+    try:
+        run(accounts.illegal_transition, token)
+    except RuleViolation as ended:
+        return session_ended_page(ended)
+    return session_ended_page(RuleViolation.one("RASIM409E", status=409))  # pragma: no cover
+
+
+def from_latest_screen(view: Callable[..., Any]) -> Callable[..., Any]:
+    """A POST must carry the screen token of the input page rendered last."""
+
+    @wraps(view)
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        if request.method == "POST":
+            sent = request.form.get(SCREEN, "")
+            latest = session.get(SCREEN)
+            if not (sent and latest and hmac.compare_digest(str(sent), str(latest))):
+                return illegal_transition()
+        return view(*args, **kwargs)
+
+    return checked
+
+
+def no_store(response: Response) -> Response:
+    response.headers["Cache-Control"] = "no-store"
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    return response

@@ -1,0 +1,162 @@
+"""Screens before login: the top page (S01), login (S02), logout, password reset (S33, S34), the
+registration of lawyers and scriveners, and the pages the mail links open."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import redirect, request, session, url_for
+
+from simulator import catalog
+from simulator.domain.errors import RuleViolation
+from simulator.services import accounts, system
+from simulator.web.runtime import run
+from simulator.web.screens import guard
+from simulator.web.screens.base import bp
+from simulator.web.screens.ui import FormErrors, lang, message_page, page
+
+AGENT_TEXT_FIELDS = ["agent_certificate_number", "name", "address_pref_city", "address_street", "phone", "email",
+                     "email_confirm"]
+
+
+# --- S01 top page ---------------------------------------------------------------------------------------
+
+@bp.get("/")
+def top() -> Any:
+    state = run(system.status)
+    english = lang() == "en"
+    # status() lets the maintenance_banner rows through as notices and never finds a banner (it
+    # looks for kind "maintenance"): keep the notices proper, and show the "under maintenance now" row.
+    notices = [{"date": n["date"].replace("-", "/"), "text": n["text_en"] if english else n["text_ja"],
+                "text_en": "" if english else n["text_en"]}
+               for n in state["notices"] if n.get("kind", "notice") == "notice"]
+    maintenance = None
+    if state["maintenance"]:
+        rows = {n["key"]: n for n in catalog.table("notices.csv")}
+        row = rows.get("maintenance_now") or state["maintenance_message"] or {}
+        maintenance = row.get("text_en" if english else "text_ja", "")
+    return page("top.html", notices=notices, maintenance=maintenance)
+
+
+# --- S02 login, logout ----------------------------------------------------------------------------------
+
+@bp.route("/login", methods=["GET", "POST"])
+@guard.from_latest_screen
+def login() -> Any:
+    errors, auth_id, expired = FormErrors(), "", False
+    if request.method == "POST":
+        auth_id = request.form.get("auth_id", "")
+        try:
+            result = run(accounts.login, auth_id, request.form.get("password", ""))
+        except RuleViolation as refused:
+            errors = FormErrors.of(refused)
+            expired = bool(refused.extra.get("password_change_required"))
+        else:
+            guard.start_session(result)
+            return redirect(url_for("screens.menu"))
+    return page("login.html", errors=errors, auth_id=auth_id, expired=expired)
+
+
+@bp.post("/logout")
+def logout() -> Any:
+    token = session.get(guard.TOKEN)
+    if token:
+        try:
+            run(accounts.logout, token)
+        except RuleViolation:
+            pass   # already ended: logging out is still what the user wanted
+    guard.forget_session()
+    return redirect(url_for("screens.top"))
+
+
+# --- S33, S34 password reset ---------------------------------------------------------------------------
+
+@bp.route("/password-reset", methods=["GET", "POST"])
+@guard.from_latest_screen
+def password_reset() -> Any:
+    errors, values = FormErrors(), {"auth_id": "", "email": ""}
+    if request.method == "POST":
+        values = {k: request.form.get(k, "") for k in values}
+        try:
+            sent = run(accounts.request_password_reset, values["auth_id"], values["email"])
+        except RuleViolation as refused:
+            errors = FormErrors.of(refused)
+        else:
+            return page("password_reset_sent.html", email=sent["sent_to"])
+    return page("password_reset.html", errors=errors, values=values)
+
+
+@bp.route("/password-reset/new", methods=["GET", "POST"])
+@guard.from_latest_screen
+def password_reset_new() -> Any:
+    return _password_link(("password_reset",), accounts.reset_password, "password_reset.title",
+                          "password_reset.new_subheading", "password_reset.new_submit")
+
+
+# --- registration of lawyers and scriveners (Q2-13 – Q2-17) ----------------------------------------------
+
+def _birth_date(form: Any) -> str:
+    """Three pull-downs (年/月/日) to the service's YYYY-MM-DD; a partial date stays malformed."""
+    parts = [form.get("birth_year", ""), form.get("birth_month", ""), form.get("birth_day", "")]
+    if not any(parts):
+        return ""
+    if all(p.isdigit() for p in parts):
+        return f"{int(parts[0]):04d}-{int(parts[1]):02d}-{int(parts[2]):02d}"
+    return "-".join(parts)
+
+
+@bp.route("/registration/agent", methods=["GET", "POST"])
+@guard.from_latest_screen
+def registration_agent() -> Any:
+    errors = FormErrors()
+    values: dict[str, Any] = {k: "" for k in AGENT_TEXT_FIELDS}
+    values.update(birth_year="", birth_month="", birth_day="", sex="", agree_terms=False)
+    if request.method == "POST":
+        form = request.form
+        values = {k: form.get(k, "") for k in values}
+        values["agree_terms"] = form.get("agree_terms") == "on"
+        body = {k: values[k] for k in AGENT_TEXT_FIELDS}
+        body.update(birth_date=_birth_date(form), sex=values["sex"] or None, agree_terms=values["agree_terms"])
+        try:
+            run(accounts.register_agent, body)
+        except RuleViolation as refused:
+            errors = FormErrors.of(refused)
+        else:
+            return page("registration_received.html", email=body["email"])
+    this_year = dt.date.today().year
+    return page("registration_agent.html", errors=errors, values=values,
+                years=range(this_year - 100, this_year + 1), months=range(1, 13), days=range(1, 32))
+
+
+@bp.route("/registration/password", methods=["GET", "POST"])
+@guard.from_latest_screen
+def registration_password() -> Any:
+    """The URL of the registration mail (Q2-5) and of the usage-request approval mail (Q3-7)."""
+    return _password_link(("registration", "initial_password"), accounts.set_initial_password,
+                          "initial_password.title", "initial_password.subheading", "initial_password.submit")
+
+
+def _password_link(purposes: tuple[str, ...], use_case: Any, title_key: str, subheading_key: str,
+                   submit_key: str) -> Any:
+    """A page opened from a mail link that sets a password (initial password or reset)."""
+    token = request.values.get("token", "")
+    try:
+        link = run(accounts.describe_link, token)
+    except RuleViolation as invalid:
+        return message_page([p.code for p in invalid.problems], invalid.status, to_login=True)
+    if link["purpose"] not in purposes:
+        return message_page(["RASIM410E"], 410, to_login=True)
+    errors = FormErrors()
+    if request.method == "POST":
+        try:
+            done = run(use_case, token, request.form.get("password", ""), request.form.get("password_confirm", ""))
+        except RuleViolation as refused:
+            if any(p.field == "token" for p in refused.problems):
+                return message_page([p.code for p in refused.problems], refused.status, to_login=True)
+            errors = FormErrors.of(refused)
+        else:
+            return page("password_link_done.html", title_key=title_key, auth_id=done.get("auth_id"),
+                        initial=link["purpose"] != "password_reset")
+    return page("password_link.html", errors=errors, link=link, token=token, title_key=title_key,
+                subheading_key=subheading_key, submit_key=submit_key,
+                initial=link["purpose"] != "password_reset")

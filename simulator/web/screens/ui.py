@@ -1,0 +1,129 @@
+"""What every screen shows: the language, labels from catalog/labels.toml, field names from
+fields.csv, and problems as the real screens print them (`WZBAM001E：…` plus a '！' mark)."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Flask, current_app, render_template, request, session
+from markupsafe import Markup, escape
+
+from simulator import catalog
+from simulator.domain.errors import Problem, RuleViolation
+
+LANGS = ("ja", "en")
+_URL = re.compile(r"https?://[^\s<>\"']+")
+
+
+def lang() -> str:
+    value = session.get("lang")
+    return value if value in LANGS else "ja"
+
+
+def remember_language() -> None:
+    """`?lang=en` (or ja) on any screen switches the language for the rest of the visit."""
+    wanted = request.args.get("lang")
+    if wanted in LANGS:
+        session["lang"] = wanted
+
+
+def lang_url(code: str) -> str:
+    """The current page in another language (the other query parameters, e.g. a link token, kept)."""
+    args = {k: v for k, v in request.args.items() if k != "lang"}
+    args["lang"] = code
+    return f"{request.path}?{urlencode(args)}"
+
+
+def t(key: str, in_lang: str | None = None, **params: Any) -> str:
+    """A label of labels.toml; English falls back to Japanese when a label has no English text."""
+    labels = catalog.labels()
+    chosen = in_lang or lang()
+    text = labels[chosen].get(key)
+    if text is None:
+        text = labels["ja"].get(key)
+    if text is None:
+        raise KeyError(f"label {key!r} is missing in catalog/labels.toml")
+    for name, value in params.items():
+        text = text.replace("{" + name + "}", str(value))
+    return text
+
+
+def field_label(key: str) -> str:
+    spec = catalog.field(key)
+    return spec.label_en if lang() == "en" else spec.label_ja
+
+
+def id_label() -> str:
+    ed = catalog.edition(current_app.config["RASIM_EDITION"])
+    return ed.id_label_en if lang() == "en" else ed.id_label_ja
+
+
+def message_line(p: Problem, in_lang: str | None = None) -> str:
+    ja, en = catalog.message(p.code).render(p.params)
+    chosen = in_lang or lang()
+    return t("common.error_line", chosen, code=p.code, message=en if chosen == "en" else ja)
+
+
+@dataclass
+class FormErrors:
+    """The red block at the top (one line per distinct message) and the fields that get a '！'."""
+
+    lines: list[str] = field(default_factory=list)
+    fields: set[str] = field(default_factory=set)
+
+    def __bool__(self) -> bool:
+        return bool(self.lines)
+
+    @classmethod
+    def of(cls, violation: RuleViolation, renamed: dict[str, str] | None = None) -> FormErrors:
+        out = cls()
+        for p in violation.problems:
+            line = message_line(p)
+            if line not in out.lines:
+                out.lines.append(line)
+            if p.field:
+                out.fields.add((renamed or {}).get(p.field, p.field))
+        return out
+
+
+def ymdhm(value: str | dt.datetime | None) -> str:
+    """Date-time as the screens print it: YYYY/MM/DD HH:MM."""
+    if not value:
+        return ""
+    when = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+    return when.strftime("%Y/%m/%d %H:%M")
+
+
+def ymd(value: str | dt.date | None) -> str:
+    if not value:
+        return ""
+    day = dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value
+    return day.strftime("%Y/%m/%d")
+
+
+def linkify(text: str) -> Markup:
+    """Escape a mail body and make its URLs clickable."""
+    escaped = str(escape(text))
+    return Markup(_URL.sub(lambda m: f'<a href="{m.group(0)}">{m.group(0)}</a>', escaped))
+
+
+def page(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
+    return render_template(template, **context), status
+
+
+def message_page(codes: list[str], status: int, title_key: str = "error.title", to_login: bool = False,
+                 **params: str) -> tuple[str, int]:
+    problems = [Problem(code, None, dict(params)) for code in codes]
+    lines = [message_line(p, "ja") for p in problems]   # the system's own (Japanese) text, always
+    if lang() == "en":
+        lines += [message_line(p, "en") for p in problems]
+    return page("message.html", status, title_key=title_key, lines=lines, to_login=to_login)
+
+
+def install(app: Flask) -> None:
+    """Template helpers for every page (the error pages of other blueprints too)."""
+    app.jinja_env.globals.update(t=t, field_label=field_label, id_label=id_label, lang=lang, lang_url=lang_url)
+    app.jinja_env.filters.update(ymdhm=ymdhm, ymd=ymd, linkify=linkify)

@@ -1,0 +1,350 @@
+"""Every JSON operation of the registry walked with hostile input.
+
+Whatever arrives — malformed JSON, the wrong content type, arrays, wrong types, control
+characters, lone surrogates, NaN, huge numbers and strings, unknown fields, oversized bodies,
+bad path and query parameters, missing or garbage Bearer tokens — the answer is never a 5xx,
+always a JSON body with the error shape and a catalogue code, and a refusal stores nothing.
+"""
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select
+
+from simulator import catalog
+from simulator.adapters.db import Base
+from simulator.adapters.migrate import upgrade
+from simulator.web import api as _api_module  # noqa: F401 - importing the blueprints fills the registry
+from simulator.web import test_support as _test_support_module  # noqa: F401
+from simulator.web.app import create_app
+from simulator.web.operations import REGISTRY, Operation
+from tests.support.api import PASSWORD, Api
+
+SETTINGS = settings(max_examples=15, deadline=None, database=None, derandomize=True,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+SPECIAL_STRINGS = [
+    "", " ", "\u3000", "\x00", "a\x00b", "\x07\x1b[31m", "\r\n", "\t", "\u202e\u200b\ufeff",
+    "'; DROP TABLE accounts; --", "\" OR 1=1 --", "1' OR '1'='1", "<script>alert(1)</script>",
+    "{{7*7}}", "${jndi:ldap://x}", "../../etc/passwd", "%00", "%s%n", "\\", "NaN",
+    "𠮷野家", "😀" * 50, "\ud800", "a\udc80b", "\udfff\ud800", "ｱｲｳ", "Ω≈ç√",
+    "x" * 100_000, "山" * 5_000, "1" * 400, "-1", "0", "99999999999999999999999", "2024-02-30",
+    "true", "null", "[]", "{}",
+]
+FIXED_VALUES: list[Any] = [None, True, False, 0, -1, 2**31, 2**63, 2**64, 10**30, -(10**30), 1.5, float("nan"),
+                           float("inf"), -float("inf"), [], {}, [1], ["a"], {"a": 1}, [[[]]], *SPECIAL_STRINGS]
+SCALARS = st.one_of(
+    st.none(), st.booleans(),
+    st.integers(min_value=-(2**80), max_value=2**80),
+    st.sampled_from([0, -1, 2**31, 2**63, 2**64, 10**30, -(10**30)]),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from([float("nan"), float("inf"), -float("inf"), 1e308, -0.0, 1e-320]),
+    st.sampled_from(SPECIAL_STRINGS),
+    st.text(max_size=50),
+    st.text(alphabet=st.characters(codec="utf-8", categories=["Cc", "Cf", "Zs", "Co", "So"]), max_size=20),
+)
+HOSTILE = st.one_of(
+    SCALARS,
+    st.lists(SCALARS, max_size=4),
+    st.dictionaries(st.text(max_size=5), SCALARS, max_size=3),
+    st.recursive(SCALARS, lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(max_size=3), c, max_size=3),
+                 max_leaves=10),
+)
+
+
+# --- a module-wide app with some state in it ------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory, database_server):  # noqa: ANN001, ANN201
+    tmp = tmp_path_factory.mktemp("hostile")
+    if database_server is None:
+        url = f"sqlite:///{tmp}/rasim.sqlite3"
+    else:
+        from tests.support.postgres import create_database
+
+        url = create_database(database_server, f"h_{uuid.uuid4().hex[:12]}")
+    upgrade(url)
+    app = create_app({"RASIM_DATABASE_URL": url, "RASIM_VAR_DIR": str(tmp / "var"), "SECRET_KEY": "test",
+                      "TESTING": True})
+    api = Api(app.test_client())
+    api.set_clock("2024-04-01T09:00:00")
+    api.put_certificate(valid_until="2030-03-31")
+    api.put_certificate(number="172015200123", kind="scrivener", name="行政花子", birth_date="1985-05-06",
+                        valid_until="2030-03-31")
+    me = api.register_agent(email="me@example.jp")
+    victim = api.register_agent(email="victim@example.jp", agent_certificate_number="172015200123",
+                                name="行政花子", birth_date="1985-05-06")
+    staff, org = api.staff(email="staff@example.jp")
+    pending = api.file_usage_request(email="pending@example.jp", organisation_id=org)
+    yield {"app": app, "api": api, "me": me, "victim": victim, "staff": staff, "org": org,
+           "request_id": pending["id"]}
+    app.extensions["rasim.engine"].dispose()
+
+
+def valid_bodies(w: dict) -> dict[str, dict[str, Any]]:
+    """A plausible body per operation, so that a hostile value in one field reaches the use case."""
+    return {
+        "registerAgent": {"agent_certificate_number": "132010700050", "name": "法務太郎", "birth_date": "1980-01-02",
+                          "address_pref_city": "東京都千代田区", "address_street": "霞が関１－１－１",
+                          "phone": "0312345678", "email": "x@example.jp", "email_confirm": "x@example.jp",
+                          "agree_terms": True},
+        "login": {"auth_id": w["victim"], "password": "Wrong123!"},
+        "changePassword": {"current_password": PASSWORD, "new_password": "Zz12345!x",
+                           "new_password_confirm": "Zz12345!x"},
+        "changeExpiredPassword": {"auth_id": w["victim"], "current_password": "Wrong123!",
+                                  "new_password": "Zz12345!x", "new_password_confirm": "Zz12345!x"},
+        "requestPasswordReset": {"auth_id": w["victim"], "email": "victim@example.jp"},
+        "resetPassword": {"token": "x" * 32, "password": "Zz12345!x", "password_confirm": "Zz12345!x"},
+        "setInitialPassword": {"token": "x" * 32, "password": "Zz12345!x", "password_confirm": "Zz12345!x"},
+        "changeUserInformation": {"new_phone": "0311112222"},
+        "fileUsageRequest": {"name": "所属花子", "email": "h@example.jp", "organisation_id": w["org"]},
+        "putAgentCertificate": {"number": "132010700050"},
+        "setClock": {"now": "2024-04-01T09:00:00"},
+        "advanceClock": {"seconds": 1},
+        "decideUsageRequest": {"approve": False},
+        "decidePeriodicReport": {"approve": False},
+        "setAccountState": {"action": "suspend"},
+        "setApplicationsInProgress": {"count": 0},
+    }
+
+
+def path_for(op: Operation, w: dict, **override: str) -> str:
+    values = {"request_id": str(w["request_id"]), "organisation_id": str(w["org"]), "report_id": "1",
+              "auth_id": w["victim"], "code": "WZBAM001E"} | override
+
+    def sub(m: re.Match) -> str:
+        return values.get(m.group(1), "1")
+
+    return op.prefix + re.sub(r"<(?:\w+:)?(\w+)>", sub, op.path)
+
+
+def row_counts(app) -> dict[str, int]:  # noqa: ANN001
+    """Rows per table (the audit trail aside: refusals may be audited), in one query."""
+    names = [n for n in Base.metadata.tables if n != "audit_log"]
+    query = select(*[select(func.count()).select_from(Base.metadata.tables[n]).scalar_subquery().label(n)
+                     for n in names])
+    with app.extensions["rasim.sessions"]() as db:
+        return dict(zip(names, db.execute(query).one()))
+
+
+def assert_well_formed(r, what: Any) -> None:  # noqa: ANN001
+    assert r.status_code < 500 or (r.status_code == 503 and "RASIM503E" in r.get_data(as_text=True)), \
+        (what, r.status_code, r.get_data(as_text=True)[:600])
+    assert r.mimetype == "application/json", (what, r.status_code, r.mimetype, r.get_data(as_text=True)[:300])
+    body = r.get_json()
+    assert isinstance(body, dict), (what, body)
+    if r.status_code >= 400:
+        errors = body.get("errors")
+        assert isinstance(errors, list) and errors, (what, body)
+        for e in errors:
+            assert set(e) >= {"code", "message", "message_en", "field"}, (what, e)
+            msg = catalog.message(e["code"])   # raises for a code outside the catalogue
+            assert e["message"] and "【" not in e["message"].replace("【在留申請オンラインシステム】", ""), (what, e)
+            assert msg.ja
+
+
+class Walker:
+    def __init__(self, w: dict) -> None:
+        self.w = w
+        self.app = w["app"]
+        self.client = self.app.test_client()
+        self.api = Api(self.client)
+
+    def reset_world(self) -> None:
+        self.api.set_clock("2024-04-01T09:00:00")
+        self.api.call("POST", "/test-support/maintenance", {"active": False}, expect=200)
+
+    def fresh_token(self) -> str:
+        self.reset_world()
+        return self.api.login(self.w["me"])
+
+    def send(self, op: Operation, *, path: str | None = None, data: bytes | str | None = None,
+             content_type: str | None = "application/json", token: str | None = None,
+             headers: dict | None = None, query: dict | None = None, what: Any = None) -> Any:
+        before = row_counts(self.app)
+        h = dict(headers or {})
+        if token is not None:
+            h["Authorization"] = f"Bearer {token}"
+        kw: dict[str, Any] = {"headers": h, "query_string": query}
+        if data is not None:
+            kw["data"] = data
+            if content_type:
+                kw["content_type"] = content_type
+        r = self.client.open(path or path_for(op, self.w), method=op.method, **kw)
+        assert_well_formed(r, (op.operation_id, what))
+        if r.status_code >= 400:
+            after = row_counts(self.app)
+            if r.get_json()["errors"][0]["code"] == "WZBAM153E":   # the lock is kept, with its unlock event
+                after["scheduled_events"] = before["scheduled_events"]
+            assert after == before, (op.operation_id, what, r.get_json())
+        return r
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=True)   # lone surrogates travel as \\udXXX escapes, NaN as NaN
+
+
+OPS = [pytest.param(op, id=op.operation_id) for op in REGISTRY]
+BODY_OPS = [pytest.param(op, id=op.operation_id) for op in REGISTRY if op.body is not None]
+FIELDS = [pytest.param(op, f, id=f"{op.operation_id}.{f}") for op in REGISTRY for f in (op.body or {})]
+
+
+def test_the_registry_is_filled():
+    ids = {op.operation_id for op in REGISTRY}
+    assert {"login", "logout", "getClock", "advanceClock", "listMails", "registerAgent"} <= ids
+    assert len(ids) == len(REGISTRY), "operationIds are unique"
+    assert all(re.fullmatch(r"[a-z][a-zA-Z0-9]*", i) for i in ids)
+
+
+@pytest.mark.parametrize("op", BODY_OPS)
+def test_malformed_bodies(world, op: Operation):  # noqa: ANN001
+    walker = Walker(world)
+    token = walker.fresh_token() if op.auth else None
+    cases: list[tuple[Any, str | None]] = [
+        ("{bad", "application/json"), ("{", "application/json"), ('{"a":', "application/json"),
+        (b"\xff\xfe\x00", "application/json"), ('{"a": 1}' + "x", "application/json"),
+        ("[]", "application/json"), ("[{}]", "application/json"), ("null", "application/json"),
+        ('"text"', "application/json"), ("1", "application/json"), ("true", "application/json"),
+        ("[" * 100_000 + "]" * 100_000, "application/json"), ('{"a": ' * 50_000 + "1" + "}" * 50_000,
+                                                               "application/json"),
+        ('{"x": NaN}', "application/json"), ('{"x": Infinity}', "application/json"),
+        ('{"\\ud800": 1}', "application/json"), ('{"__proto__": {}}', "application/json"),
+        ("{}", "text/plain"), ('{"a":1}', "application/x-www-form-urlencoded"), ("a=1&b=2", None),
+        ("<xml/>", "application/xml"), ('{"a":1}', "multipart/form-data; boundary=x"),
+    ]
+    for data, ctype in cases:
+        r = walker.send(op, data=data, content_type=ctype, token=token, what=(data[:30], ctype))
+        assert r.status_code >= 400, (data[:30], ctype)
+
+
+@pytest.mark.parametrize("op", BODY_OPS)
+def test_unknown_fields_are_refused(world, op: Operation):  # noqa: ANN001
+    walker = Walker(world)
+    token = walker.fresh_token() if op.auth else None
+    base = valid_bodies(world).get(op.operation_id, {})
+    for extra in ({"unexpected": 1}, {"is_admin": True}, {"": ""}, {"x" * 10_000: 1}, {"\ud800": "a"}):
+        r = walker.send(op, data=dumps(base | extra), token=token, what=extra)
+        assert r.status_code == 400 and r.get_json()["errors"][0]["code"] == "RASIM400E"
+
+
+@pytest.mark.parametrize("op", BODY_OPS)
+def test_oversized_bodies(world, op: Operation):  # noqa: ANN001
+    walker = Walker(world)
+    token = walker.fresh_token() if op.auth else None
+    limit = world["app"].config["RASIM_MAX_REQUEST_BYTES"]
+    first = next(iter(op.body or {"x": "string"}))
+    for size in (limit + 1, limit * 2 + 10, limit * 5):
+        data = dumps({first: "a" * size})
+        r = walker.send(op, data=data, token=token, what=size)
+        assert r.status_code == 413 and r.get_json()["errors"][0]["code"] == "RASIM413E"
+
+
+@pytest.mark.parametrize("op, field", FIELDS)
+def test_wrong_values_for_every_field(world, op: Operation, field: str):  # noqa: ANN001
+    walker = Walker(world)
+    token = walker.fresh_token() if op.auth else None
+    base = valid_bodies(world).get(op.operation_id, {})
+
+    @SETTINGS
+    @given(value=HOSTILE, with_base=st.booleans())
+    def walk(value: Any, with_base: bool) -> None:
+        body = (dict(base) if with_base else {}) | {field: value}
+        r = walker.send(op, data=dumps(body), token=current[0], what=(field, repr(value)[:80]))
+        if op.operation_id in ("setClock", "advanceClock", "setMaintenance"):
+            walker.reset_world()
+        elif op.operation_id == "setAccountState":
+            walker.api.call("POST", f"/test-support/accounts/{world['victim']}/state", {"action": "resume"})
+        elif op.auth and r.status_code in (401, 403):
+            current[0] = walker.fresh_token()
+
+    current = [token]
+    for i, value in enumerate(FIXED_VALUES):   # every one of these, every time; Hypothesis adds random ones
+        walk.hypothesis.inner_test(value, bool(i % 2))
+    walk()
+
+
+@pytest.mark.parametrize("op", OPS)
+def test_bad_query_parameters(world, op: Operation):  # noqa: ANN001
+    walker = Walker(world)
+    token = walker.fresh_token() if op.auth else None
+    data = dumps(valid_bodies(world).get(op.operation_id, {})) if op.body is not None else None
+    queries: list[Any] = [{"unknown": "1"}, "%ED%A0%80=x", "%00=1", {"a" * 5000: "b"}]
+    queries += [{k: bad} for k in op.query for bad in ("x", "-1", "1" * 40, "\x00", "", "1.5", "０")]
+    for q in queries:
+        r = walker.send(op, data=data, token=token, query=q, what=q)
+        if not isinstance(q, dict) or "unknown" in q or not op.query:
+            assert r.status_code == 400, q
+
+
+@pytest.mark.parametrize("op", [p for p in OPS if "<" in p.values[0].path])
+def test_bad_path_parameters(world, op: Operation):  # noqa: ANN001
+    walker = Walker(world)
+    data = dumps(valid_bodies(world).get(op.operation_id, {})) if op.body is not None else None
+    for bad in ("0", "-1", "abc", "99999999999999999999999999", "2147483648", "9223372036854775808",
+                "%00", "%ED%A0%80", "%FF", "'%20OR%201=1", "x" * 3000, "%E3%81%82", "..%2F..%2Fetc"):
+        names = re.findall(r"<(?:\w+:)?(\w+)>", op.path)
+        path = path_for(op, world, **{n: bad for n in names})
+        walker.send(op, path=path, data=data, what=bad)
+
+
+@pytest.mark.parametrize("op", [p for p in OPS if p.values[0].auth])
+def test_missing_or_garbage_bearer_tokens(world, op: Operation):  # noqa: ANN001
+    walker = Walker(world)
+    data = dumps(valid_bodies(world).get(op.operation_id, {})) if op.body is not None else None
+    headers = [{}, {"Authorization": ""}, {"Authorization": "Bearer"}, {"Authorization": "Bearer "},
+               {"Authorization": "Bearer x"}, {"Authorization": "Basic dXNlcjpwYXNz"},
+               {"Authorization": "Bearer " + "A" * 10_000}, {"Authorization": "Bearer \x00"},
+               {"Authorization": "Bearer ' OR 1=1 --"}, {"Authorization": "bearer " + "x" * 43},
+               {"Authorization": "Bearer \u00e9\u00e8"}, {"Authorization": "Bearer a b c"}]
+    for h in headers:
+        r = walker.send(op, data=data, headers=h, what=h)
+        assert r.status_code == 401 and r.get_json()["errors"][0]["code"] == "RASIM401E", (h, r.get_json())
+
+
+def test_unknown_urls_and_methods(world):  # noqa: ANN001
+    client = world["app"].test_client()
+    for path in ("/api/v1/nope", "/api/v2/session", "/api/v1/", "/api/", "/api/v1/me/../admin",
+                 "/test-support/nope", "/api/v1/messages/", "/api/v1/%00"):
+        r = client.get(path)
+        assert r.status_code == 404 and r.mimetype == "application/json", path
+        assert r.get_json()["errors"][0]["code"] == "RASIM404E"
+    for method, path in (("GET", "/api/v1/registrations/agent"), ("PUT", "/api/v1/session"),
+                         ("DELETE", "/api/v1/me"), ("PATCH", "/test-support/clock"),
+                         ("POST", "/api/openapi.json")):
+        r = client.open(path, method=method)
+        assert r.status_code == 405 and r.mimetype == "application/json", (method, path, r.status_code)
+        assert r.get_json()["errors"][0]["code"] == "RASIM405E"
+
+
+def test_openapi_describes_every_operation(world):  # noqa: ANN001
+    doc = world["app"].test_client().get("/api/openapi.json").get_json()
+    ids = {item["operationId"] for path in doc["paths"].values() for item in path.values()}
+    assert ids == {op.operation_id for op in REGISTRY}
+
+
+# --- regressions found by the walk ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("raw", ['{"token": "\\ud800"}', '{"token": "a\\udc80b"}', '{"\\udfff": 1}'])
+def test_regression_lone_surrogates_are_malformed_json(client, raw):  # noqa: ANN001
+    r = client.post("/api/v1/links/inspect", data=raw, content_type="application/json")
+    assert r.status_code == 400 and r.get_json()["errors"][0]["code"] == "RASIM400E"
+
+
+@pytest.mark.parametrize("raw", ['{"days": NaN}', '{"hours": Infinity}', '{"minutes": -Infinity}'])
+def test_regression_nan_and_infinity_are_not_json(client, raw):  # noqa: ANN001
+    r = client.post("/test-support/clock/advance", data=raw, content_type="application/json")
+    assert r.status_code == 400 and r.get_json()["errors"][0]["code"] == "RASIM400E"
+
+
+def test_regression_huge_integers_are_refused_not_overflowed(client):  # noqa: ANN001
+    r = client.post("/test-support/usage-requests", json={"name": "所属花子", "email": "h@example.jp",
+                                                          "organisation_id": 2**63})
+    assert r.status_code == 400 and r.get_json()["errors"][0]["code"] == "RASIM400E"
+    r = client.post(f"/test-support/usage-requests/{10**26}/decision", json={"approve": True})
+    assert r.status_code == 404 and r.get_json()["errors"][0]["code"] == "RASIM404E"
