@@ -96,18 +96,18 @@ def _html(target: str, edition: str, rows: list[dict], not_tested: list[tuple[st
     out = [
         "<!DOCTYPE html>", '<html lang="ja"><head><meta charset="utf-8">',
         "<title>rasim 適合性レポート / conformance report</title>",
-        "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;width:100%}"
-        "td,th{border:1px solid #999;padding:.4em;vertical-align:top;text-align:left}"
-        "th{background:#333;color:#fff}ul{margin:0;padding-left:1.2em}.r{font-size:.9em;color:#600}</style>",
+        ("<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;width:100%}"
+         "td,th{border:1px solid #999;padding:.4em;vertical-align:top;text-align:left}"
+         "th{background:#333;color:#fff}ul{margin:0;padding-left:1.2em}.r{font-size:.9em;color:#600}</style>"),
         "</head><body>",
         "<h1>FAQ 適合性レポート (conformance report)</h1>",
-        f"<p>対象 (target): <code>{e(target)}</code> — 版 (edition): {e(edition)} — "
-        f"作成 (written): {dt.datetime.now():%Y-%m-%d %H:%M} — 所要 (took): {elapsed:.1f} s"
-        + (f" — 選択 (selection): <code>{e(selection)}</code>" if selection else "") + "</p>",
-        f"<p><b>合格 passed {s['passed']}</b> / <b>不合格 failed {s['failed']}</b> / 未実施 skipped {s['skipped']} "
-        f"(シナリオ数 scenarios)</p>",
-        "<table><tr><th>FAQ</th><th>内容 (question)</th><th>結果 (outcome)</th><th>シナリオ (scenarios)</th>"
-        "<th>理由 (reason)</th></tr>",
+        (f"<p>対象 (target): <code>{e(target)}</code> — 版 (edition): {e(edition)} — "
+         f"作成 (written): {dt.datetime.now():%Y-%m-%d %H:%M} — 所要 (took): {elapsed:.1f} s"
+         + (f" — 選択 (selection): <code>{e(selection)}</code>" if selection else "") + "</p>"),
+        (f"<p><b>合格 passed {s['passed']}</b> / <b>不合格 failed {s['failed']}</b> / 未実施 skipped {s['skipped']} "
+         f"(シナリオ数 scenarios)</p>"),
+        ("<table><tr><th>FAQ</th><th>内容 (question)</th><th>結果 (outcome)</th><th>シナリオ (scenarios)</th>"
+         "<th>理由 (reason)</th></tr>"),
     ]
     for row in rows:
         items = "".join(f"<li>{'✔' if r.outcome == 'passed' else ('✘' if r.outcome == 'failed' else '–')} "

@@ -137,7 +137,7 @@ class SimulatorServer:
             shutil.rmtree(self.workdir, ignore_errors=True)
             self.workdir = None
 
-    def __enter__(self) -> SimulatorServer:
+    def __enter__(self) -> SimulatorServer:  # noqa: PYI034 - start() returns self
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

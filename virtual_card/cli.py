@@ -1,10 +1,11 @@
-"""`rasim card …`: issue, list, show, serve, insert, remove, revoke, reads."""
+"""`rasim card …`: issue, list, show, serve, insert, remove, revoke, reads, bridge."""
 from __future__ import annotations
 
 import json
 import logging
 import signal
 import sys
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -257,6 +258,41 @@ def demo(ctx: click.Context) -> None:
 
     for c in ensure_demo_cards(_store(ctx).root):
         click.echo(f"{c['id']:<22} {c['role']:<22} auth PIN {c['auth_pin']}  sign PIN {c['sign_pin']}  {c['name']}")
+
+
+@card.command()
+@click.option("--port", default=35980, show_default=True, help="Port of the bridge on 127.0.0.1.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (keep it loopback).")
+@click.option("--reader", default=None, help='Reader name (or part of it) [default: "Virtual PCD"].')
+@click.option("--allow-origin", "origins", multiple=True, metavar="URL",
+              help="Another origin of the simulator's pages (repeatable); "
+                   "http://127.0.0.1:8080 and http://localhost:8080 are always allowed.")
+@click.option("-v", "--verbose", is_flag=True, help="Log every request.")
+def bridge(port: int, host: str, reader: str | None, origins: tuple[str, ...], verbose: bool) -> None:
+    """Let the simulator's pages use the card: the JPKI client software + Chrome extension stand-in.
+
+    The registration and login pages (「外国人本人・その他」) call it from the browser to read the
+    certificates and to have the card sign the server's challenge after the PIN is checked on
+    the card. It never reads the My Number. Runs until Ctrl-C.
+    """
+    from .bridge import BridgeServer
+    from .transport import DEFAULT_READER
+
+    try:
+        server = BridgeServer(host, port, reader or DEFAULT_READER, origins,
+                              on_log=(lambda line: click.echo(line, err=True)) if verbose else None)
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc}") from None
+    allowed = ", ".join(sorted(server.allowed_origins))
+    click.echo(f"card bridge on {server.url} (reader {reader or DEFAULT_READER!r}); pages allowed: {allowed}; "
+               "Ctrl-C to stop", err=True)
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: threading.Thread(target=server.shutdown, daemon=True).start())
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
+        click.echo("stopped", err=True)
 
 
 def main() -> None:

@@ -22,7 +22,7 @@ BIRTH_DATE = "1980-01-02"
 ORGANISATION_KINDS = {"所属機関": "host", "公益法人": "public_interest", "登録支援機関": "registered_support"}
 AGENT_KINDS = {"弁護士": "lawyer", "行政書士": "scrivener"}
 # office symbol -> office code of the 届出済証明書 conversion (seed 001); the category code of 弁 is 7, 行 is 2
-PRINTED_OFFICES = {"東": "13", "大": "27"}
+PRINTED_OFFICES = {"東": "13", "阪": "17", "福": "22"}
 PRINTED_CATEGORY = {"lawyer": ("弁", "7"), "scrivener": ("行", "2")}
 
 

@@ -18,13 +18,19 @@ def real_now() -> dt.datetime:
 def _state(db: Session, for_update: bool = False) -> ClockState:
     q = db.query(ClockState).filter_by(id=1)
     if for_update:
-        q = q.with_for_update()
+        # wait for any other writer, then read its committed values (not the ones loaded earlier)
+        q = q.with_for_update().populate_existing()
     state = q.one_or_none()
     if state is None:
         state = ClockState(id=1, frozen=False, frozen_at=None, offset_seconds=0.0)
         db.add(state)
         db.flush()
     return state
+
+
+def lock(db: Session) -> None:
+    """Hold the clock row until the transaction ends, so that advances by several workers add up."""
+    _state(db, for_update=True)
 
 
 def now(db: Session) -> dt.datetime:

@@ -42,14 +42,15 @@ def send_smtp(smtp_url: str, mail: Mail) -> str:
     """Send one stored mail. smtp_url: smtp://host:port (no auth, no TLS: a test relay)."""
     u = urlparse(smtp_url)
     msg = MIMEText(mail.body, "plain", "utf-8")
-    msg["Subject"] = Header(mail.subject, "utf-8").encode()
+    msg["Subject"] = Header(mail.subject, "utf-8", header_name="Subject")   # folded after "Subject: "
     msg["From"] = formataddr(("在留申請オンラインシステム", mail.from_addr), charset="utf-8")
     msg["To"] = mail.to_addr
     msg["Message-ID"] = make_msgid(domain=mail.from_addr.split("@")[-1])
     msg["X-Rasim-Kind"] = mail.kind
     try:
         with smtplib.SMTP(u.hostname or "127.0.0.1", u.port or 25, timeout=10) as smtp:
-            smtp.sendmail(mail.from_addr, [mail.to_addr], msg.as_bytes())
+            # SMTP lines end in CRLF; smtplib does not fix the line ends of a bytes message
+            smtp.sendmail(mail.from_addr, [mail.to_addr], msg.as_bytes(policy=msg.policy.clone(linesep="\r\n")))
         return "sent"
     except (OSError, smtplib.SMTPException) as exc:
         return f"failed: {exc}"[:200]

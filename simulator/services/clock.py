@@ -37,6 +37,7 @@ def parse_duration(values: dict[str, Any]) -> dt.timedelta:
 
 def advance_clock(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
     delta = parse_duration(values)
+    clock_store.lock(ctx.db)
     target = clock_store.now(ctx.db) + delta
     fired = run_due(ctx, target)
     clock_store.set_time(ctx.db, target)

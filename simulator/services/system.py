@@ -15,10 +15,11 @@ def flag(ctx: Ctx, key: str) -> str:
 
 
 def status(ctx: Ctx) -> dict[str, Any]:
-    notices = [n for n in catalog.table("notices.csv") if n.get("kind", "notice") != "maintenance"]
-    banner = [n for n in catalog.table("notices.csv") if n.get("kind") == "maintenance"]
+    rows = catalog.table("notices.csv")
+    notices = [n for n in rows if n.get("kind") == "notice"]
     active = flag(ctx, "maintenance") == "on"
-    return {"maintenance": active, "maintenance_message": banner[0] if (active and banner) else None,
+    banner = next((n for n in rows if n.get("key") == "maintenance_now"), None)
+    return {"maintenance": active, "maintenance_message": banner if active else None,
             "notices": notices, "edition": ctx.ed.name, "now": ctx.now.isoformat()}
 
 

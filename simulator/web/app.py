@@ -37,6 +37,7 @@ def config_from_env() -> dict[str, Any]:
         "RASIM_SMTP_URL": os.environ.get("RASIM_SMTP_URL") or None,
         "RASIM_BASE_URL": os.environ.get("RASIM_BASE_URL") or None,
         "RASIM_CARDS_DIR": os.environ.get("RASIM_CARDS_DIR", str(var_dir / "cards")),
+        "RASIM_CARD_BRIDGE_URL": os.environ.get("RASIM_CARD_BRIDGE_URL") or None,
         "RASIM_VAR_DIR": str(var_dir),
     }
 

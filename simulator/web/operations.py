@@ -53,6 +53,16 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
 def _read_body(op: Operation) -> dict[str, Any]:
     if op.body is None:
         return {}
@@ -71,8 +81,11 @@ def _read_body(op: Operation) -> dict[str, Any]:
             data = json.loads(raw.decode("utf-8"), parse_constant=_no_constant)
             # a lone surrogate (\ud800) decodes but is no character: refuse it here, not deep in a hash or a query
             json.dumps(data, ensure_ascii=False).encode("utf-8")
+            nul = _has_nul(data)
         except (UnicodeError, ValueError, RecursionError):
             raise BadRequest("malformed JSON") from None
+        if nul:   # NUL: no text of the system holds it, and PostgreSQL cannot store it
+            raise BadRequest("NUL characters are not allowed")
     if not isinstance(data, dict):
         raise BadRequest("the body must be a JSON object")
     for key, value in data.items():
@@ -92,6 +105,8 @@ def _read_query(op: Operation) -> dict[str, Any]:
     for key, value in request.args.items():
         if key not in op.query:
             raise BadRequest(f"unknown query parameter {key[:40]!r}", field=key[:40])
+        if "\x00" in value:
+            raise BadRequest("NUL characters are not allowed", field=key)
         if op.query[key] == "integer":
             if not re.fullmatch(r"\d{1,9}", value):
                 raise BadRequest(f"{key} must be an integer", field=key)
@@ -117,7 +132,8 @@ def operation(bp: Blueprint, prefix: str, method: str, path: str, operation_id: 
     def decorator(fn: Callable[..., Any]) -> Callable[..., Any]:
         def view(**path_args: Any):  # noqa: ANN202
             try:
-                if any(isinstance(v, int) and not INT_MIN <= v <= INT_MAX for v in path_args.values()):
+                if any(isinstance(v, int) and not INT_MIN <= v <= INT_MAX or isinstance(v, str) and "\x00" in v
+                       for v in path_args.values()):
                     raise RuleViolation.one("RASIM404E", status=404)   # no row can have that id
                 kwargs: dict[str, Any] = dict(path_args)
                 if op.body is not None:

@@ -213,6 +213,8 @@ def test_malformed_bodies(world, op: Operation):  # noqa: ANN001
         ('"text"', "application/json"), ("1", "application/json"), ("true", "application/json"),
         ("[" * 100_000 + "]" * 100_000, "application/json"), ('{"a": ' * 50_000 + "1" + "}" * 50_000,
                                                                "application/json"),
+        *[("[" * n + "]" * n, "application/json") for n in (500, 900, 990, 1100)],
+        *[('{"a":' * n + "1" + "}" * n, "application/json") for n in (500, 900, 990, 1100)],
         ('{"x": NaN}', "application/json"), ('{"x": Infinity}', "application/json"),
         ('{"\\ud800": 1}', "application/json"), ('{"__proto__": {}}', "application/json"),
         ("{}", "text/plain"), ('{"a":1}', "application/x-www-form-urlencoded"), ("a=1&b=2", None),
@@ -348,3 +350,12 @@ def test_regression_huge_integers_are_refused_not_overflowed(client):  # noqa: A
     assert r.status_code == 400 and r.get_json()["errors"][0]["code"] == "RASIM400E"
     r = client.post(f"/test-support/usage-requests/{10**26}/decision", json={"approve": True})
     assert r.status_code == 404 and r.get_json()["errors"][0]["code"] == "RASIM404E"
+
+
+def test_regression_nul_characters_never_reach_the_database(client):  # noqa: ANN001
+    """PostgreSQL refuses NUL in text: a login with "\\u0000" in the ID was a 500 there."""
+    r = client.post("/api/v1/session", data='{"auth_id": "a\\u0000b", "password": "x"}',
+                    content_type="application/json")
+    assert r.status_code == 400 and r.get_json()["errors"][0]["code"] == "RASIM400E"
+    assert client.get("/test-support/mails?to=%00").status_code == 400
+    assert client.get("/test-support/accounts/a%00b").status_code == 404

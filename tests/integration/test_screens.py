@@ -124,14 +124,6 @@ def test_maintenance_banner_and_registration_refused(client: Any, api: Api) -> N
     assert banner["text_ja"] not in text(client.get("/"))
 
 
-def test_card_routes_are_placeholders(client: Any) -> None:
-    for path in ("/registration/card", "/login/card"):
-        r = client.get(path)
-        assert r.status_code == 200 and "カードリーダとの連携" in text(r)
-
-
-# --- registration, initial password, login, menu, profile ----------------------------------------------------
-
 def test_agent_registration_end_to_end(client: Any, api: Api) -> None:
     api.put_certificate()
     form = text(client.get("/registration/agent"))
