@@ -212,7 +212,7 @@ class _Handler(BaseHTTPRequestHandler):
         return False
 
     # -- methods -------------------------------------------------------------------------
-    def do_OPTIONS(self) -> None:  # noqa: N802 - http.server naming
+    def do_OPTIONS(self) -> None:
         self._drain()
         if self._refused():
             return
@@ -223,7 +223,7 @@ class _Handler(BaseHTTPRequestHandler):
             headers.append(("Access-Control-Allow-Private-Network", "true"))
         self._send(200, {}, headers)
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         if self._refused():
             return
         if self.path.split("?")[0] == "/status":
@@ -231,7 +231,7 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self._send(404, {"error": "not_found"})
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         body = self._drain()
         if self._refused():
             return

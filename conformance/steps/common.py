@@ -40,6 +40,11 @@ def time_passes(world: World, spec: str) -> None:
 
 # -- replies -------------------------------------------------------------------------------------------
 
+def is_refusal(status: int) -> bool:
+    """A refusal is a 4xx, or 503 (maintenance); never a 500."""
+    return 400 <= status < 500 or status == 503
+
+
 @then("受け付けられる")
 def accepted(world: World) -> None:
     reply = world.last_reply()
@@ -49,13 +54,13 @@ def accepted(world: World) -> None:
 @then("拒否される")
 def refused(world: World) -> None:
     reply = world.last_reply()
-    assert 400 <= reply.status < 500 and reply.codes, f"expected a refusal with a code, got {reply.describe()}"
+    assert is_refusal(reply.status) and reply.codes, f"expected a refusal with a code, got {reply.describe()}"
 
 
 @then(parsers.parse("エラー「{code}」で拒否される"))
 def refused_with(world: World, code: str) -> None:
     reply = world.last_reply()
-    assert 400 <= reply.status < 500, f"expected a refusal with {code}, got {reply.describe()}"
+    assert is_refusal(reply.status), f"expected a refusal with {code}, got {reply.describe()}"
     assert code in reply.codes, f"expected {code}, got {reply.codes}: {reply.describe()}"
 
 

@@ -16,8 +16,13 @@ from simulator.services.accounts import find_account, new_auth_id
 from simulator.services.context import Ctx
 
 
+def _small_id(value: Any) -> bool:
+    """A database id: a positive integer that fits every backend's integer column."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**31
+
+
 def _org(ctx: Ctx, org_id: Any) -> Organisation:
-    org = ctx.db.get(Organisation, org_id) if isinstance(org_id, int) and not isinstance(org_id, bool) else None
+    org = ctx.db.get(Organisation, org_id) if _small_id(org_id) else None
     if org is None:
         raise RuleViolation.one("RASIM404E", "organisation_id", status=404)
     return org
@@ -44,6 +49,7 @@ def file_usage_request(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
     problems.raise_if_any()
     if values.get("organisation_id") is not None:
         org = _org(ctx, values["organisation_id"])
+        _refuse_additional_request_without_users(ctx, org)
     else:
         org = create_organisation(ctx, values)
     req = UsageRequest(organisation_id=org.id, name=cleaned["name"], email=cleaned["email"],
@@ -52,6 +58,16 @@ def file_usage_request(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
     ctx.db.flush()
     ctx.audit("usage_request.filed", f"usage_request:{req.id}", organisation=org.id)
     return usage_request_view(ctx, req)
+
+
+def _refuse_additional_request_without_users(ctx: Ctx, org: Organisation) -> None:
+    """Q10-3: once the last approved user of an organisation is deleted, its approval is gone;
+    adding a user needs a new usage request, not an additional one (追加利用申出)."""
+    accounts = list(ctx.db.scalars(select(Account).where(Account.organisation_id == org.id)))
+    alive = [a for a in accounts if a.status in (Status.ACTIVE, Status.SUSPENDED, Status.PENDING_PASSWORD)]
+    if accounts and not alive:
+        raise RuleViolation.one("WZBAM173E", "organisation_id", status=409, 原因="承認を受けた利用者がいない",
+                                処理内容="追加利用申出")
 
 
 def usage_request_view(ctx: Ctx, req: UsageRequest) -> dict[str, Any]:
@@ -71,7 +87,7 @@ def list_usage_requests(ctx: Ctx, status: str | None = None) -> list[dict[str, A
 
 
 def decide_usage_request(ctx: Ctx, request_id: Any, approve: Any) -> dict[str, Any]:
-    req = ctx.db.get(UsageRequest, request_id) if isinstance(request_id, int) else None
+    req = ctx.db.get(UsageRequest, request_id) if _small_id(request_id) else None
     if req is None:
         raise RuleViolation.one("RASIM404E", "id", status=404)
     if not isinstance(approve, bool):
@@ -147,7 +163,7 @@ def report_view(report: PeriodicReport, due: dt.datetime | None = None) -> dict[
 
 def decide_periodic_report(ctx: Ctx, report_id: Any, approve: Any) -> dict[str, Any]:
     """Approval: every user's validity becomes previous expiry + 1 year (Q9-4); all are told (Q9-3)."""
-    report = ctx.db.get(PeriodicReport, report_id) if isinstance(report_id, int) else None
+    report = ctx.db.get(PeriodicReport, report_id) if _small_id(report_id) else None
     if report is None:
         raise RuleViolation.one("RASIM404E", "id", status=404)
     if not isinstance(approve, bool):
