@@ -38,10 +38,14 @@ run: system-deps $(STAMPS)/venv
 	$(VENV)/bin/rasim seed --demo
 	$(VENV)/bin/rasim serve --host 127.0.0.1 --port $(PORT)
 
+# Every test: pass 1 on SQLite (unit, integration, card on pcscd, browser on Chromium, FAQ scenarios
+# in-process); pass 2 the account tests and the scenarios again on a real PostgreSQL server that the
+# tests start themselves, plus the multi-process tests; pass 3 the conformance run over HTTP.
 test: install
-	$(VENV)/bin/python -m pytest -p no:cacheprovider tests
-	$(VENV)/bin/rasim conformance run --report artifacts/conformance-sqlite
-	RASIM_TEST_DATABASE=postgres $(VENV)/bin/python -m pytest -p no:cacheprovider -m postgres_suite tests/postgres
+	$(PY) -m pytest -p no:cacheprovider tests --ignore=tests/postgres
+	RASIM_TEST_DATABASE=postgres $(PY) -m pytest -p no:cacheprovider \
+	    tests/integration/test_accounts_api.py tests/test_conformance_inprocess.py tests/postgres
+	$(VENV)/bin/rasim conformance run --report artifacts/conformance
 
 lint: install
 	$(VENV)/bin/ruff check simulator virtual_card conformance tests

@@ -32,10 +32,14 @@ def conformance() -> None:
               help="Database of the simulator this command starts (default: a fresh SQLite file).")
 @click.option("--workers", default=1, show_default=True, type=int,
               help="Workers of the simulator this command starts (more than 1 needs PostgreSQL).")
+@click.option("--cards-dir", metavar="DIR", default=None, type=click.Path(file_okay=False),
+              help="With --target: the cards folder whose test JPKI CA the target trusts (its RASIM_CARDS_DIR). "
+                   "The My Number Card scenarios issue their virtual cards there; without it they are "
+                   "reported as skipped.")
 @click.option("-x", "--exitfirst", is_flag=True, help="Stop at the first failing scenario.")
 @click.option("--pytest-arg", "pytest_args", multiple=True, metavar="ARG", help="Extra argument for pytest.")
 def run(target: str | None, report_dir: str, tags: str | None, in_process: bool, database_url: str | None,
-        workers: int, exitfirst: bool, pytest_args: tuple[str, ...]) -> None:
+        workers: int, cards_dir: str | None, exitfirst: bool, pytest_args: tuple[str, ...]) -> None:
     """Run the scenarios and write the reports. Exit code 0 only when every scenario passed."""
     import pytest
 
@@ -43,6 +47,9 @@ def run(target: str | None, report_dir: str, tags: str | None, in_process: bool,
         raise click.UsageError("--target and --in-process exclude each other")
     if target and (database_url or workers != 1):
         raise click.UsageError("--database-url and --workers apply only to a simulator this command starts")
+    if cards_dir and not target:
+        raise click.UsageError("--cards-dir applies only with --target (a simulator this command starts "
+                               "gets its own cards folder)")
     report = Path(report_dir).resolve()
     report.mkdir(parents=True, exist_ok=True)
     args = [str(HERE / "faq_scenarios.py"), "--rootdir", str(ROOT), "-p", "conformance.pytest_plugin",
@@ -53,6 +60,8 @@ def run(target: str | None, report_dir: str, tags: str | None, in_process: bool,
         args += ["--rasim-target", target]
     elif in_process:
         args.append("--rasim-in-process")
+    if cards_dir:
+        args += ["--rasim-cards-dir", str(Path(cards_dir).resolve())]
     if database_url:
         args += ["--rasim-database-url", database_url]
     if workers != 1:

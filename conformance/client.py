@@ -121,16 +121,20 @@ def token_from_url(url: str | None) -> str:
 class RasimClient:
     """One method per operation the steps need; each returns a Reply (status, json)."""
 
-    def __init__(self, transport: Transport) -> None:
+    def __init__(self, transport: Transport, cards_dir: str | None = None) -> None:
         self.transport = transport
+        # the folder of the test JPKI CA the target trusts (RASIM_CARDS_DIR), where the card
+        # scenarios issue their virtual cards; None when unknown (card scenarios are skipped)
+        self.cards_dir = cards_dir
 
     @classmethod
-    def over_http(cls, base_url: str) -> RasimClient:
-        return cls(HttpTransport(base_url))
+    def over_http(cls, base_url: str, cards_dir: str | None = None) -> RasimClient:
+        return cls(HttpTransport(base_url), cards_dir)
 
     @classmethod
     def in_process(cls, app: Any) -> RasimClient:
-        return cls(InProcessTransport(app))
+        cards = app.config.get("RASIM_CARDS_DIR")
+        return cls(InProcessTransport(app), str(cards) if cards else None)
 
     @property
     def target(self) -> str:
@@ -169,6 +173,16 @@ class RasimClient:
         return self.call("POST", f"{API}/registrations/password",
                          {"token": token, "password": password,
                           "password_confirm": password if confirm is None else confirm})
+
+    # -- the My Number Card (foreign nationals, legal representatives, relatives) ---------------------
+    def card_challenge(self, purpose: str) -> Reply:
+        return self.call("POST", f"{API}/card/challenges", {"purpose": purpose})
+
+    def register_with_card(self, **fields: Any) -> Reply:
+        return self.call("POST", f"{API}/registrations/card", fields)
+
+    def login_with_card(self, **fields: Any) -> Reply:
+        return self.call("POST", f"{API}/session/card", fields)
 
     # -- session -------------------------------------------------------------------------------------
     def login(self, auth_id: str, password: str) -> Reply:
@@ -280,6 +294,12 @@ class RasimClient:
         params = {k: v for k, v in {"actor": actor, "action": action, "target": target, "limit": limit}.items()
                   if v is not None}
         return self.call("GET", f"{TS}/audit", params=params)
+
+    def set_jpki_available(self, available: bool) -> Reply:
+        return self.call("POST", f"{TS}/jpki", {"available": available})
+
+    def set_applications_in_progress(self, auth_id: str, count: int) -> Reply:
+        return self.call("POST", f"{TS}/accounts/{auth_id}/applications-in-progress", {"count": count})
 
     def set_maintenance(self, active: bool) -> Reply:
         return self.call("POST", f"{TS}/maintenance", {"active": active})

@@ -8,6 +8,7 @@ Options:
   --rasim-workers N         workers of the subprocess simulator
   --rasim-report DIR        write report.json, report.html and report.md to DIR
   --rasim-tags EXPR         FAQ selection, e.g. "Q12-7,Q2-14", "Q12", "Q2,not Q2-14"
+  --rasim-cards-dir DIR     cards folder whose test JPKI CA the --rasim-target trusts (card scenarios)
 Without --rasim-target / --rasim-in-process a simulator subprocess is started for the session.
 """
 from __future__ import annotations
@@ -22,9 +23,12 @@ from typing import Any
 
 import pytest
 
+from conformance.card import UNKNOWN_CARDS_DIR
 from conformance.client import RasimClient
 from conformance.faq import TAG
 from conformance.report import ScenarioResult, write_reports
+
+CARD_TAG = "jpki"   # features tag the My Number Card scenarios with @jpki
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -36,6 +40,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     g.addoption("--rasim-workers", type=int, default=1, help="workers of the simulator this run starts")
     g.addoption("--rasim-report", default=None, help="folder for report.json / report.html / report.md")
     g.addoption("--rasim-tags", default=None, help='FAQ selection, e.g. "Q12-7,Q2-14", "Q12", "not Q2-14"')
+    g.addoption("--rasim-cards-dir", default=None,
+                help="cards folder whose test JPKI CA the target trusts (RASIM_CARDS_DIR of the target); "
+                     "without it, the My Number Card scenarios are skipped against a --rasim-target")
     g.addoption("--rasim-progress", action="store_true", default=False,
                 help="one line per scenario instead of pytest's dots")
 
@@ -50,6 +57,8 @@ def register_faq_markers(config: pytest.Config) -> None:
     """Every FAQ number is a marker (pytest-bdd turns the tag @Q12-7 into the mark Q12-7)."""
     from conformance.faq import load_items
 
+    config.addinivalue_line("markers", f"{CARD_TAG}: a scenario with the virtual My Number Card (needs the "
+                                       "cards folder of the target)")
     for item in load_items():
         config.addinivalue_line("markers", f"{item.faq}: FAQ {item.faq} — {item.gloss}")
 
@@ -63,7 +72,7 @@ def rasim(request: pytest.FixtureRequest) -> Iterator[RasimClient]:
     target = config.getoption("--rasim-target")
     db_url = config.getoption("--rasim-database-url")
     if target:
-        client = RasimClient.over_http(target)
+        client = RasimClient.over_http(target, config.getoption("--rasim-cards-dir"))
         collector.target, collector.edition = target, _edition(client)
         yield client
         client.close()
@@ -74,7 +83,8 @@ def rasim(request: pytest.FixtureRequest) -> Iterator[RasimClient]:
 
             url = db_url or f"sqlite:///{tmp}/rasim.sqlite3"
             upgrade(url)
-            app = create_app({"RASIM_DATABASE_URL": url, "RASIM_VAR_DIR": f"{tmp}/var", "TESTING": True})
+            app = create_app({"RASIM_DATABASE_URL": url, "RASIM_VAR_DIR": f"{tmp}/var", "TESTING": True,
+                              "RASIM_CARDS_DIR": config.getoption("--rasim-cards-dir") or f"{tmp}/cards"})
             client = RasimClient.in_process(app)
             collector.target, collector.edition = "in-process", _edition(client)
             yield client
@@ -83,7 +93,7 @@ def rasim(request: pytest.FixtureRequest) -> Iterator[RasimClient]:
         from conformance.server import SimulatorServer
 
         with SimulatorServer(database_url=db_url, workers=config.getoption("--rasim-workers")) as server:
-            client = RasimClient.over_http(server.url)
+            client = RasimClient.over_http(server.url, str(server.cards_dir))
             collector.target, collector.edition = server.url, _edition(client)
             yield client
             client.close()
@@ -134,6 +144,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:   # the FAQ numbers show up in junit.xml as properties
         for tag in faq_tags_of(item):
             item.user_properties.append(("faq", tag))
+    if config.getoption("--rasim-target") and not config.getoption("--rasim-cards-dir"):
+        # an external target whose CA folder we do not know: no card can be issued that it trusts
+        for item in items:
+            if item.get_closest_marker(CARD_TAG) is not None:
+                item.add_marker(pytest.mark.skip(reason=UNKNOWN_CARDS_DIR))
     expr = config.getoption("--rasim-tags")
     if not expr:
         return

@@ -5,8 +5,11 @@
 
     SimulatorServer(database_url="postgresql+psycopg://…/db", workers=4)   # several workers
 
-The server runs ``python -m simulator.cli serve --port P`` with RASIM_DATABASE_URL and
-RASIM_VAR_DIR pointing at the temporary folder (or the given database). Its output goes to
+The server runs ``python -m simulator.cli serve --port P`` with RASIM_DATABASE_URL,
+RASIM_VAR_DIR and RASIM_CARDS_DIR pointing at the temporary folder (or the given database).
+``server.cards_dir`` is the cards folder whose test JPKI CA the server trusts: issue virtual cards
+there (conformance/card.py) to register and log in with the My Number Card. A RASIM_CARDS_DIR
+given in ``env`` wins. Its output goes to
 ``server.log`` in that folder; when it cannot start, ``SimulatorServerError`` carries the end
 of the log. The temporary folder is removed on stop unless ``keep=True``.
 """
@@ -51,6 +54,7 @@ class SimulatorServer:
         self.workdir: Path | None = None
         self.process: subprocess.Popen[bytes] | None = None
         self.database_url: str | None = None
+        self.cards_dir: Path | None = None
 
     @property
     def url(self) -> str:
@@ -78,8 +82,10 @@ class SimulatorServer:
         self.database_url = self.requested_database_url or f"sqlite:///{self.workdir}/rasim.sqlite3"
         env = dict(os.environ)
         env.update({"RASIM_DATABASE_URL": self.database_url, "RASIM_VAR_DIR": str(self.workdir / "var"),
-                    "RASIM_TEST_SUPPORT": "1", "PYTHONUNBUFFERED": "1"})
+                    "RASIM_CARDS_DIR": str(self.workdir / "cards"), "RASIM_TEST_SUPPORT": "1",
+                    "PYTHONUNBUFFERED": "1"})
         env.update(self.extra_env)
+        self.cards_dir = Path(env["RASIM_CARDS_DIR"])
         cmd = [self.python, "-m", "simulator.cli", "serve", "--host", self.host, "--port", str(self.port),
                "--workers", str(self.workers)]
         log = open(self.log_path, "wb")  # noqa: SIM115 - kept open for the child's lifetime
@@ -136,6 +142,7 @@ class SimulatorServer:
         if self.workdir is not None and not self.keep:
             shutil.rmtree(self.workdir, ignore_errors=True)
             self.workdir = None
+            self.cards_dir = None
 
     def __enter__(self) -> SimulatorServer:  # noqa: PYI034 - start() returns self
         return self.start()

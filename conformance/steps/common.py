@@ -15,12 +15,14 @@ UNITS = {"日": "days", "時間": "hours", "分": "minutes", "秒": "seconds"}
 
 @given(parsers.parse("テスト時計を「{when}」に設定する"))
 def set_clock(world: World, when: str) -> None:
+    when = world.when(when)
     data = expect_ok(world.client.set_clock(when, freeze=True), "setClock")
     assert data["now"].startswith(when[:16]), f"the clock shows {data['now']}, not {when}"
 
 
 @step(parsers.parse("テスト時計を「{when}」まで進める"))
 def clock_forward_to(world: World, when: str) -> None:
+    when = world.when(when)
     target = dt.datetime.fromisoformat(when)
     assert target >= world.now(), f"{when} is in the past of the test clock"
     data = expect_ok(world.client.set_clock(when, freeze=True), "setClock")
@@ -133,6 +135,7 @@ def mail_has_url(world: World) -> None:
 
 @then(parsers.parse("そのメールは「{when}」に送信されている"))
 def mail_sent_at(world: World, when: str) -> None:
+    when = world.when(when)
     sent = world.scratch["mail"]["sent_at"]
     assert sent.startswith(when), f"sent at {sent}, expected {when}"
 

@@ -148,6 +148,7 @@ def certificate_cancelled(world: World, who: str) -> None:
 
 @then(parsers.parse("「{who}」のアカウントは「{day}」まで有効である"))
 def valid_through(world: World, who: str, day: str) -> None:
+    day = world.when(day)
     data = world.account(world.person(who))
     until = dt.datetime.fromisoformat(data["valid_until"])
     last_day = (until - dt.timedelta(seconds=1)).date()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import random
+import re
 import uuid
 from dataclasses import dataclass, field
 from functools import cache
@@ -24,6 +25,7 @@ AGENT_KINDS = {"弁護士": "lawyer", "行政書士": "scrivener"}
 # office symbol -> office code of the 届出済証明書 conversion (seed 001); the category code of 弁 is 7, 行 is 2
 PRINTED_OFFICES = {"東": "13", "阪": "17", "福": "22"}
 PRINTED_CATEGORY = {"lawyer": ("弁", "7"), "scrivener": ("行", "2")}
+RELATIVE_DAY = re.compile(r"^D(?:(?P<sign>[+-])(?P<days>\d+)日)?(?:[ T](?P<time>\d{2}:\d{2}(?::\d{2})?))?$")
 
 
 @cache
@@ -61,6 +63,11 @@ class Person:
     organisation: str | None = None
     request_id: int | None = None
     approved_at: str | None = None
+    # the My Number Card categories (foreign_national, legal_representative, relative)
+    card: Any = None                         # conformance.card.Card
+    cards: list[Any] = field(default_factory=list)   # every card this person held, oldest first
+    residence_card_number: str | None = None
+    residence_card_valid_until: str | None = None
 
     @property
     def is_agent(self) -> bool:
@@ -78,7 +85,40 @@ class World:
     seen_mail_ids: dict[str, int] = field(default_factory=dict)
     pending_email: dict[str, str] = field(default_factory=dict)
     scratch: dict[str, Any] = field(default_factory=dict)
+    base_day: dt.date | None = None          # 「D」 of the card scenarios (a day inside the card's validity)
     _counter: int = 0
+    _card_driver: Any = None
+
+    # -- days relative to 「D」 ----------------------------------------------------------------------
+    def when(self, text: str) -> str:
+        """An ISO date-time as written, or one relative to the base day: 「D」, 「D+30日」,
+        「D+30日 08:59」, 「D-1日T09:00:00」 (the base day is set by the card scenarios' first step)."""
+        m = RELATIVE_DAY.match(text.strip())
+        if not m:
+            return text
+        assert self.base_day is not None, f"「{text}」: the base day 「D」 has not been set in this scenario"
+        day = self.base_day + dt.timedelta(days=int(m.group("sign") + m.group("days")) if m.group("days") else 0)
+        clock = m.group("time")
+        return day.isoformat() + (f"T{clock}" if clock else "")
+
+    # -- the My Number Card ----------------------------------------------------------------------------
+    @property
+    def card_driver(self) -> Any:
+        """The card driver on the target's cards folder; skips the scenario when that folder is unknown."""
+        if self._card_driver is None:
+            from conformance.card import UNKNOWN_CARDS_DIR, CardDriver
+
+            if not self.client.cards_dir:
+                pytest.skip(UNKNOWN_CARDS_DIR)
+            self._card_driver = CardDriver(self.client.cards_dir)
+        return self._card_driver
+
+    def unique_residence_card_number(self) -> str:
+        """Two letters, eight digits, two letters (e.g. AB12345678CD), random for each call."""
+        n = uuid.uuid4().int
+        letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+        return (letters[n % 26] + letters[(n // 26) % 26] + f"{(n // 676) % 10**8:08d}"
+                + letters[(n // 10**11) % 26] + letters[(n // 10**13) % 26])
 
     # -- unique data -----------------------------------------------------------------------------
     def unique_email(self, domain: str = "example.jp") -> str:
@@ -188,6 +228,10 @@ class World:
         return reply
 
     def logged_in(self, p: Person) -> str:
+        if not p.token and p.card is not None:   # the card categories log in with the card (Q13-3)
+            from conformance.steps.cards import card_session
+
+            expect_ok(card_session(self, p), "loginWithCard")
         if not p.token:
             expect_ok(self.login(p), "login")
         assert p.token

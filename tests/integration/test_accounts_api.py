@@ -445,3 +445,14 @@ def test_audit_trail(api: Api, lawyer: str):
     assert len(failed) == 5 and all(e["actor"] == lawyer for e in failed)
     assert api.audit("usage_request.approved")[0]["actor"] == "bureau"
     assert api.audit("login")[0]["remote_addr"]
+
+
+def test_an_organisation_without_approved_users_needs_a_new_usage_request(api: Api):
+    """Q3-8 / Q10-3: an additional usage request needs an organisation that still has an approved user."""
+    auth_id, org = api.staff()
+    api.file_usage_request(email="second@example.jp", organisation_id=org)      # additional: fine
+    api.call("POST", f"/test-support/accounts/{auth_id}/state", {"action": "delete"}, expect=200)
+    assert api.refused("POST", "/test-support/usage-requests",
+                       {"name": "所属三郎", "email": "third@example.jp", "organisation_id": org},
+                       status=409) == ["WZBAM173E"]
+    api.file_usage_request(email="third@example.jp")                              # a new request: fine

@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 ISSUE_ITEMS = (["Q1-1", "Q1-2", "Q1-3"] + [f"Q2-{n}" for n in (1, 2, 3, 4, 5, 6, 10, 13, 14, 15, 16, 17)]
                + [f"Q3-{n}" for n in range(1, 9)] + ["Q3-11"] + [f"Q9-{n}" for n in range(1, 7)]
                + [f"Q10-{n}" for n in range(1, 5)] + [f"Q12-{n}" for n in range(1, 9)] + ["Q13-1", "Q13-2"])
+CARD_ITEMS = (["Q1-2"] + [f"Q2-{n}" for n in (7, 8, 9, 10, 11, 12, 16, 18, 19, 20)] + ["Q11-3", "Q12-1", "Q13-3"])
 
 
 def rasim(*args: str, env: dict[str, str] | None = None, timeout: float = 600) -> subprocess.CompletedProcess[str]:
@@ -102,4 +103,27 @@ def test_coverage_lists_only_uncovered_items() -> None:
     assert table.returncode == 0
     rows = re.findall(r"^(Q\d+-\d+)\s+(\S+)", table.stdout, re.MULTILINE)
     assert len(rows) == 137
-    assert dict(rows)["Q12-7"] == "scenarios" and dict(rows)["Q3-3"] == "offline" and dict(rows)["Q2-10"] == "later-issue"
+    assert dict(rows)["Q12-7"] == "scenarios" and dict(rows)["Q3-3"] == "offline" and dict(rows)["Q2-10"] == "scenarios"
+    for faq in CARD_ITEMS:   # the My Number Card items: a scenario, or a reason other than "later-issue"
+        assert faq not in listed and dict(rows)[faq] != "later-issue", faq
+
+
+def test_card_scenarios_over_http_need_the_cards_folder(server: SimulatorServer, tmp_path: Path) -> None:
+    """Against an external target the card scenarios are skipped, with the reason, unless --cards-dir
+    names the folder whose CA the target trusts; with it they pass over HTTP."""
+    report = tmp_path / "without"
+    done = rasim("conformance", "run", "--target", server.url, "--report", str(report), "--tags", "Q2-10")
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-4000:]
+    doc = json.loads((report / "report.json").read_text(encoding="utf-8"))
+    assert doc["results"] and all(r["outcome"] == "skipped" for r in doc["results"]), doc
+    assert all(r["reason"] == "the target's JPKI CA folder is unknown (--cards-dir)" for r in doc["results"]), doc
+    assert "(--cards-dir)" in (report / "report.md").read_text(encoding="utf-8")
+
+    report = tmp_path / "with"
+    done = rasim("conformance", "run", "--target", server.url, "--cards-dir", str(server.cards_dir),
+                 "--report", str(report), "--tags", "Q2-10,Q2-9")
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-4000:]
+    doc = json.loads((report / "report.json").read_text(encoding="utf-8"))
+    rows = [r for r in doc["results"] if r["faq"] == "Q2-10"]
+    assert rows and all(r["outcome"] == "passed" for r in rows), doc
+    assert sum(r["faq"] == "Q2-9" and r["outcome"] == "passed" for r in doc["results"]) >= 4, doc

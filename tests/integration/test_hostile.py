@@ -130,7 +130,7 @@ def row_counts(app) -> dict[str, int]:  # noqa: ANN001
     query = select(*[select(func.count()).select_from(Base.metadata.tables[n]).scalar_subquery().label(n)
                      for n in names])
     with app.extensions["rasim.sessions"]() as db:
-        return dict(zip(names, db.execute(query).one()))
+        return dict(zip(names, db.execute(query).one(), strict=True))
 
 
 def assert_well_formed(r, what: Any) -> None:  # noqa: ANN001

@@ -71,7 +71,7 @@ def test_registration_and_approval_mails_arrive_over_smtp(smtp, smtp_app):  # no
         "【在留申請オンラインシステム】利用申出承認のお知らせ",
     ]
     assert [e.rcpt_tos for e in collector.envelopes] == [["lawyer@example.jp"]] * 2 + [["staff@example.jp"]]
-    for env, msg in zip(collector.envelopes, msgs):
+    for env, msg in zip(collector.envelopes, msgs, strict=True):
         assert env.mail_from.endswith("@ras-immi.moj.go.jp")
         assert msg["From"].addresses[0].domain == "ras-immi.moj.go.jp"
         assert msg["From"].addresses[0].display_name == "在留申請オンラインシステム"

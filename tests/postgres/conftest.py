@@ -12,12 +12,6 @@ import pytest
 from conformance.server import SimulatorServer
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if "tests/postgres/" in item.nodeid.replace("\\", "/") or item.nodeid.startswith("test_"):
-            item.add_marker(pytest.mark.postgres)
-
-
 @pytest.fixture(scope="session")
 def postgres_server(database_server: str | None) -> str:
     if os.environ.get("RASIM_TEST_DATABASE") != "postgres" or database_server is None:
