@@ -44,7 +44,9 @@ run: system-deps $(STAMPS)/venv
 test: install
 	$(PY) -m pytest -p no:cacheprovider tests --ignore=tests/postgres
 	RASIM_TEST_DATABASE=postgres $(PY) -m pytest -p no:cacheprovider \
-	    tests/integration/test_accounts_api.py tests/test_conformance_inprocess.py tests/postgres
+	    tests/integration/test_accounts_api.py tests/integration/test_access.py \
+	    tests/integration/test_hostile.py tests/integration/test_smtp.py \
+	    tests/test_conformance_inprocess.py tests/postgres
 	$(VENV)/bin/rasim conformance run --report artifacts/conformance
 
 lint: install

@@ -35,6 +35,7 @@ class CertificateCheck:
     not_after: dt.datetime | None   # naive Japan time, like every time in the simulator
     basic_four: dict | None
     certificate: x509.Certificate | None
+    card: str | None = None   # the card both certificates were issued for (J-LIS's link of the two)
 
 
 def decode_b64(value: object, limit: int) -> bytes | None:
@@ -78,7 +79,7 @@ class JpkiVerifier:
         result = self.ca.verify_chain(cert, at.replace(tzinfo=JST))
         not_after = cert.not_valid_after_utc.astimezone(JST).replace(tzinfo=None)
         return CertificateCheck(result.ok, result.status, result.reason, result.kind, key_id(cert), not_after,
-                                result.basic_four, cert)
+                                result.basic_four, cert, result.card_id)
 
     @staticmethod
     def signature_ok(check: CertificateCheck, data: bytes, signature_b64: object) -> bool:

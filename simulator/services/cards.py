@@ -103,6 +103,10 @@ def register_with_card(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
                     "signature_certificate")
     auth = _checked(ctx, values.get("authentication_certificate"), values.get("authentication_signature"),
                     challenge, "auth", "authentication_certificate")
+    if sign.card is None or sign.card != auth.card:
+        # both certificates must come from the same card (the CA links them, as J-LIS does)
+        ctx.audit("card.refused", None, reason="signature and authentication certificates of different cards")
+        raise _card_failure("authentication_certificate")
     four = sign.basic_four or {}
     name, birth = four.get("name"), four.get("date_of_birth")
     sex = SEX_FROM_ISO5218.get(four.get("sex", ""))
@@ -166,7 +170,8 @@ def _residence_card(ctx: Ctx, category: str, values: dict[str, Any],
         return None, None
     other = ctx.db.scalars(select(Account).where(
         Account.residence_card_number == number, Account.category == category,
-        Account.status.in_([Status.ACTIVE, Status.PENDING_PASSWORD, Status.SUSPENDED]))).first()
+        Account.status.in_([Status.ACTIVE, Status.PENDING_PASSWORD, Status.SUSPENDED]),
+        Account.valid_until > ctx.now)).first()   # an expired registration frees the number (Q2-16)
     if other is not None:
         problems.add("WZBAM252E", "residence_card_number")
         return None, None

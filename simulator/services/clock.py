@@ -39,6 +39,8 @@ def advance_clock(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
     delta = parse_duration(values)
     clock_store.lock(ctx.db)
     target = clock_store.now(ctx.db) + delta
+    if target > dt.datetime(2100, 1, 1):
+        raise RuleViolation.one("RASIM400E", "days", 理由="the clock stays before 2100")
     fired = run_due(ctx, target)
     clock_store.set_time(ctx.db, target)
     ctx.now = target

@@ -30,6 +30,7 @@ def run(use_case: Callable[..., T], *args: Any, actor: str = "anonymous", **kwar
     app = current_app
     factory = app.extensions["rasim.sessions"]
     ctx_holder: list[Ctx] = []
+    committed = False
     try:
         with unit_of_work(factory) as db:
             now = clock_store.now(db)
@@ -37,9 +38,14 @@ def run(use_case: Callable[..., T], *args: Any, actor: str = "anonymous", **kwar
                       actor=actor, remote_addr=_remote_addr(), jpki=app.extensions.get("rasim.jpki"))
             ctx_holder.append(ctx)
             run_due(ctx, now)
-            return use_case(ctx, *args, **kwargs)
+            result = use_case(ctx, *args, **kwargs)
+        committed = True
+        return result
+    except BaseException as exc:
+        committed = bool(getattr(exc, "keep_changes", False))   # unit_of_work committed those too
+        raise
     finally:
-        if ctx_holder:
+        if ctx_holder and committed:   # a rolled-back unit of work never mails anyone
             deliver(ctx_holder[0])
 
 
@@ -54,7 +60,7 @@ def deliver(ctx: Ctx) -> None:
 
         for m in ctx.outgoing:
             stored = db.get(Mail, m.id)
-            if stored is None:   # rolled back: never sent
+            if stored is None or stored.smtp_result is not None:
                 continue
             stored.smtp_result = mail_adapter.send_smtp(smtp_url, stored)
 
