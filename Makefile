@@ -42,6 +42,7 @@ run: system-deps $(STAMPS)/venv
 # in-process); pass 2 the account tests and the scenarios again on a real PostgreSQL server that the
 # tests start themselves, plus the multi-process tests; pass 3 the conformance run over HTTP.
 test: install
+	$(VENV)/bin/ruff check simulator virtual_card conformance tests
 	$(PY) -m pytest -p no:cacheprovider tests --ignore=tests/postgres
 	RASIM_TEST_DATABASE=postgres $(PY) -m pytest -p no:cacheprovider \
 	    tests/integration/test_accounts_api.py tests/integration/test_access.py \

@@ -100,7 +100,8 @@ def seed(demo: bool, as_json: bool, certificates: tuple[str, ...]) -> None:
     for spec in certificates:
         parts = spec.split(":")
         if len(parts) != 5:
-            raise click.BadParameter(f"{spec!r}: expected NUMBER:KIND:NAME:BIRTH:VALID_UNTIL", param_hint="--certificate")
+            raise click.BadParameter(f"{spec!r}: expected NUMBER:KIND:NAME:BIRTH:VALID_UNTIL",
+                                     param_hint="--certificate")
         number, kind, name, birth, until = parts
         _run(registry.put_certificate, {"number": number, "kind": kind, "name": name, "birth_date": birth,
                                         "valid_until": until})

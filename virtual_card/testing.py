@@ -100,7 +100,52 @@ def wait_until(predicate, timeout: float, what: str, interval: float = 0.05) -> 
     raise TimeoutError(f"timed out after {timeout:.0f} s waiting for {what}")
 
 
-class Pcscd:
+class ManagedProcess:
+    """A child process with its output kept in a temporary file: output(), stop(), context manager."""
+
+    proc: subprocess.Popen | None = None
+    _log = None
+
+    def start(self) -> Self:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def output(self) -> str:
+        if self._log is None:
+            return ""
+        try:
+            self._log.flush()
+            self._log.seek(0)
+            return self._log.read().decode("utf-8", "replace")
+        except (OSError, ValueError):
+            return ""
+
+    def _terminate(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=5)
+
+    def _close_log(self) -> None:
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
+    def stop(self) -> None:
+        self._terminate()
+        self.proc = None
+        self._close_log()
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+class Pcscd(ManagedProcess):
     """Use the running pcscd, or start one in the foreground and own it."""
 
     def __init__(self, debug: bool = False, log_path: Path | None = None):
@@ -151,38 +196,8 @@ class Pcscd:
             raise PcscdError(f"pcscd exited with status {self.proc.returncode}")
         return True
 
-    def output(self) -> str:
-        if self._log is None:
-            return ""
-        try:
-            self._log.flush()
-            self._log.seek(0)
-            return self._log.read().decode("utf-8", "replace")
-        except (OSError, ValueError):
-            return ""
 
-    def stop(self) -> None:
-        if self.proc is not None:
-            if self.proc.poll() is None:
-                self.proc.send_signal(signal.SIGTERM)
-                try:
-                    self.proc.wait(timeout=5)
-                except subprocess.TimeoutExpired:
-                    self.proc.kill()
-                    self.proc.wait(timeout=5)
-            self.proc = None
-        if self._log is not None:
-            self._log.close()
-            self._log = None
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-
-class ServedCard:
+class ServedCard(ManagedProcess):
     """A `card serve` subprocess (the card process) for one cards folder and vpcd port."""
 
     def __init__(self, cards_dir: Path, card_id: str | None, port: int = VPCD_PORT,
@@ -239,21 +254,9 @@ class ServedCard:
         if self.port == VPCD_PORT:
             wait_until(lambda: not card_present(), timeout, "pcscd to see the card removed")
 
-    def output(self) -> str:
-        if self._log is None:
-            return ""
-        self._log.seek(0)
-        return self._log.read().decode("utf-8", "replace")
-
     def stop(self) -> None:
         if self.proc is not None:
-            if self.proc.poll() is None:
-                self.proc.send_signal(signal.SIGTERM)
-                try:
-                    self.proc.wait(timeout=5)
-                except subprocess.TimeoutExpired:
-                    self.proc.kill()
-                    self.proc.wait(timeout=5)
+            self._terminate()
             self.proc = None
             if self.port == VPCD_PORT:
                 # pcscd notices the removal only on its next presence poll; a card server
@@ -262,19 +265,11 @@ class ServedCard:
                     wait_until(lambda: not card_present(), 5, "pcscd to see the card removed")
                 except TimeoutError:
                     pass
-        if self._log is not None:
-            self._log.close()
-            self._log = None
+        self._close_log()
 
     def restart(self) -> None:
         self.stop()
         self.start()
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
 
 TEST_AUTH_PIN = "1234"

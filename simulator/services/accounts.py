@@ -108,15 +108,19 @@ def register_agent(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
                       address_pref_city=cleaned["address_pref_city"], address_street=cleaned["address_street"],
                       phone=cleaned["phone"], email=cleaned["email"], agent_certificate_number=cert.number,
                       valid_until=end_of_day(cert.valid_until), created_at=ctx.now)
+    file_registration(ctx, account, certificate=cert.number)
+    return {"registration_id": account.id, "category": account.category, "status": account.status}
+
+
+def file_registration(ctx: Ctx, account: Account, **audit_detail: object) -> None:
+    """Store a new registration and mail the link for the initial password (Q2-5)."""
     ctx.db.add(account)
     ctx.db.flush()
     url, link = ctx.new_link("registration", account.id,
                              dt.timedelta(days=ctx.ed.registration_link_valid_days), "/registration/password")
     ctx.mail(account.email, "registration_received", account.id, name=account.name, url=url,
              expires=link.expires_at.strftime("%Y/%m/%d %H:%M"))
-    ctx.audit("registration.filed", f"account:{account.id}", category=account.category,
-              certificate=cert.number)
-    return {"registration_id": account.id, "category": account.category, "status": account.status}
+    ctx.audit("registration.filed", f"account:{account.id}", category=account.category, **audit_detail)
 
 
 # --- links sent by mail -------------------------------------------------------------------------

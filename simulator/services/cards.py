@@ -132,14 +132,8 @@ def register_with_card(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
                       phone=cleaned.get("phone", ""), email=cleaned["email"], card_key_id=sign.key_id,
                       card_auth_key_id=auth.key_id, card_cert_not_after=valid_until, valid_until=valid_until,
                       residence_card_number=card_number, residence_card_valid_until=card_until, created_at=ctx.now)
-    ctx.db.add(account)
-    ctx.db.flush()
-    url, link = ctx.new_link("registration", account.id,
-                             dt.timedelta(days=ctx.ed.registration_link_valid_days), "/registration/password")
-    ctx.mail(account.email, "registration_received", account.id, name=account.name, url=url,
-             expires=link.expires_at.strftime("%Y/%m/%d %H:%M"))
-    ctx.audit("registration.filed", f"account:{account.id}", category=category, via="my_number_card",
-              certificate_valid_until=valid_until.isoformat() if valid_until else None)
+    accounts.file_registration(ctx, account, via="my_number_card",
+                               certificate_valid_until=valid_until.isoformat() if valid_until else None)
     return {"registration_id": account.id, "category": category, "status": account.status,
             "name": account.name, "sex": account.sex,
             "birth_date": account.birth_date.isoformat() if account.birth_date else None,
@@ -209,7 +203,8 @@ def login_with_card(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
     if account is not None and result.status == "expired" and account.card_auth_key_id == result.key_id:
         ctx.audit("login.refused", f"account:{account.id}", code="WZBAM157E", reason="certificate expired")
         raise _card_failure("authentication_certificate", "WZBAM157E")
-    if not result.ok or result.kind != "auth" or not _jpki(ctx).signature_ok(result, challenge, values.get("signature")):
+    signed = _jpki(ctx).signature_ok(result, challenge, values.get("signature"))
+    if not result.ok or result.kind != "auth" or not signed:
         ctx.audit("card.refused", None, certificate="auth", status=result.status, reason=result.reason[:120])
         raise _card_failure("authentication_certificate")
     if account is not None and account.card_auth_key_id and account.card_auth_key_id != result.key_id:

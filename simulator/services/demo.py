@@ -5,9 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from virtual_card.ca import load_certificate
+from virtual_card.certprofile import basic_four_from_certificate
+from virtual_card.demo import ensure_demo_cards
+from virtual_card.store import CardStore
+
+from simulator import catalog
 from simulator.adapters.db import Account, AgentCertificate, Organisation
+from simulator.adapters.jpki import JST, key_id
 from simulator.domain.accounts import Status, add_years
 from simulator.services.accounts import end_of_day, find_account
+from simulator.services.cards import SEX_FROM_ISO5218
 from simulator.services.context import Ctx
 from simulator.services.organisations import schedule_validity_events
 from simulator.services.passwords import hash_password
@@ -16,7 +24,8 @@ DEMO_PASSWORD = "Demo12345!"   # fits the policy of both editions
 
 AGENTS = [
     ("lawyer", "demolawyer01", "132010700050", "法務太郎", dt.date(1980, 1, 2), "東京都千代田区", "霞が関１－１－１"),
-    ("scrivener", "demoscrivener01", "172015200123", "行政花子", dt.date(1985, 5, 6), "大阪府大阪市中央区", "大手前１－１"),
+    ("scrivener", "demoscrivener01", "172015200123", "行政花子", dt.date(1985, 5, 6), "大阪府大阪市中央区",
+     "大手前１－１"),
 ]
 STAFF = [
     ("host", "demohost01", "株式会社デモ商事", "所属太郎"),
@@ -34,12 +43,6 @@ CARD_ACCOUNTS = {   # demo card id -> (category, auth id)
 
 def _card_accounts(ctx: Ctx) -> list[dict[str, Any]]:
     """Accounts of the card-holding categories, linked to the demo cards of virtual_card.demo."""
-    from virtual_card.demo import ensure_demo_cards
-    from virtual_card.store import CardStore
-
-    from simulator.adapters.jpki import key_id
-    from virtual_card.ca import load_certificate
-
     if ctx.jpki is None:
         return []
     out: list[dict[str, Any]] = []
@@ -48,16 +51,14 @@ def _card_accounts(ctx: Ctx) -> list[dict[str, Any]]:
         category, auth_id = CARD_ACCOUNTS[card["id"]]
         sign = load_certificate(store.certificate(card["id"], "sign"))
         auth = load_certificate(store.certificate(card["id"], "auth"))
-        from simulator.adapters.jpki import JST
-        from virtual_card.certprofile import basic_four_from_certificate
-
         four = basic_four_from_certificate(sign) or {}
         until = sign.not_valid_after_utc.astimezone(JST).replace(tzinfo=None)
         account = find_account(ctx, auth_id)
         if account is None:
-            account = Account(auth_id=auth_id, category=category, status=Status.ACTIVE, name=four.get("name", card["name"]),
-                              sex={"1": "male", "2": "female"}.get(four.get("sex", "")),
-                              birth_date=dt.date.fromisoformat(four["date_of_birth"]) if four.get("date_of_birth") else None,
+            birth = four.get("date_of_birth")
+            account = Account(auth_id=auth_id, category=category, status=Status.ACTIVE,
+                              name=four.get("name", card["name"]), sex=SEX_FROM_ISO5218.get(four.get("sex", "")),
+                              birth_date=dt.date.fromisoformat(birth) if birth else None,
                               address_pref_city="東京都新宿区", address_street="西新宿２－８－１",
                               email=f"{auth_id}@example.jp", created_at=ctx.now)
             ctx.db.add(account)
@@ -95,8 +96,6 @@ def seed_demo(ctx: Ctx) -> list[dict[str, Any]]:
         out.append({"category": kind, "user_id": auth_id, "password": DEMO_PASSWORD,
                     "agent_certificate_number": number, "email": account.email})
     for org_kind, auth_id, org_name, name in STAFF:
-        from simulator import catalog
-
         account = find_account(ctx, auth_id)
         if account is None:
             org = Organisation(name=org_name, kind=org_kind, address="東京都新宿区四谷１－６－１", created_at=ctx.now)

@@ -23,24 +23,24 @@ def status(ctx: Ctx) -> dict[str, Any]:
             "notices": notices, "edition": ctx.ed.name, "now": ctx.now.isoformat()}
 
 
-def set_maintenance(ctx: Ctx, active: Any) -> dict[str, Any]:
-    if not isinstance(active, bool):
-        raise RuleViolation.one("RASIM400E", "active", 理由="active must be true or false")
-    row = ctx.db.get(SystemFlag, "maintenance") or SystemFlag(key="maintenance")
-    row.value = "on" if active else "off"
+def _switch(ctx: Ctx, key: str, field: str, value: Any, on: str, off: str) -> None:
+    """Set a shared switch from a boolean, with its audit entry."""
+    if not isinstance(value, bool):
+        raise RuleViolation.one("RASIM400E", field, 理由=f"{field} must be true or false")
+    row = ctx.db.get(SystemFlag, key) or SystemFlag(key=key)
+    row.value = on if value else off
     ctx.db.add(row)
-    ctx.audit("system.maintenance", None, active=active)
+    ctx.audit(f"system.{key}", None, **{field: value})
+
+
+def set_maintenance(ctx: Ctx, active: Any) -> dict[str, Any]:
+    _switch(ctx, "maintenance", "active", active, "on", "off")
     return status(ctx)
 
 
 def set_jpki_available(ctx: Ctx, available: Any) -> dict[str, Any]:
     """Test support: make the public certification service unreachable (WZBAM263E) or back."""
-    if not isinstance(available, bool):
-        raise RuleViolation.one("RASIM400E", "available", 理由="available must be true or false")
-    row = ctx.db.get(SystemFlag, "jpki") or SystemFlag(key="jpki")
-    row.value = "up" if available else "down"
-    ctx.db.add(row)
-    ctx.audit("system.jpki", None, available=available)
+    _switch(ctx, "jpki", "available", available, "up", "down")
     return {"jpki_available": available}
 
 

@@ -13,7 +13,7 @@ from simulator.web.runtime import run
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 P = "/api/v1"
-S, B, I = "string", "boolean", "integer"
+S, B, INT = "string", "boolean", "integer"
 
 
 def as_user(token: str, fn: Callable[..., Any], *args: Any) -> Any:

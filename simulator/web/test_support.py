@@ -18,7 +18,7 @@ from simulator.web.runtime import run
 
 bp = Blueprint("test_support", __name__, url_prefix="/test-support")
 P = "/test-support"
-S, B, I, N = "string", "boolean", "integer", "number"
+S, B, INT, N = "string", "boolean", "integer", "number"
 
 
 @bp.before_request
@@ -81,7 +81,7 @@ def _list_mails(ctx: Ctx, query: dict) -> dict[str, Any]:
 
 
 @operation(bp, P, "GET", "/mails", "listMails", "Mails in the outbox, oldest first", "mail",
-           query={"to": S, "kind": S, "after_id": I, "limit": I}, faq="Q12-1")
+           query={"to": S, "kind": S, "after_id": INT, "limit": INT}, faq="Q12-1")
 def list_mails(query: dict) -> Any:
     return run(_list_mails, query)
 
@@ -115,7 +115,7 @@ def list_certificates() -> Any:
 
 @operation(bp, P, "POST", "/usage-requests", "fileUsageRequest",
            "Record a usage request (利用申出) handed in at a bureau", "bureau",
-           body={"organisation_id": I, "organisation_name": S, "organisation_kind": S, "organisation_address": S,
+           body={"organisation_id": INT, "organisation_name": S, "organisation_kind": S, "organisation_address": S,
                  "name": S, "email": S, "phone": S, "birth_date": S},
            required=["name", "email"], faq="Q1-3 Q3-1")
 def file_usage_request(body: dict) -> Any:
@@ -190,7 +190,7 @@ def _audit(ctx: Ctx, query: dict) -> dict[str, Any]:
 
 
 @operation(bp, P, "GET", "/audit", "listAuditEntries", "The audit trail (証跡), newest first", "audit",
-           query={"actor": S, "action": S, "target": S, "limit": I}, faq="Q13-1")
+           query={"actor": S, "action": S, "target": S, "limit": INT}, faq="Q13-1")
 def list_audit(query: dict) -> Any:
     return run(_audit, query)
 
@@ -204,7 +204,7 @@ def set_jpki(body: dict) -> Any:
 
 @operation(bp, P, "POST", "/accounts/<auth_id>/applications-in-progress", "setApplicationsInProgress",
            "How many applications of the account are in progress (stand-in until applications exist)", "bureau",
-           body={"count": I}, required=["count"])
+           body={"count": INT}, required=["count"])
 def set_applications(auth_id: str, body: dict) -> Any:
     return run(cards.set_applications_in_progress, auth_id, body.get("count"), actor="test-support")
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -12,7 +11,9 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import Any, Self
+from typing import Any
+
+from virtual_card.testing import ManagedProcess
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -23,7 +24,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-class BridgeProcess:
+class BridgeProcess(ManagedProcess):
     def __init__(self, cards_dir: Path, origins: tuple[str, ...] = (), port: int | None = None):
         self.cards_dir = Path(cards_dir)
         self.origins = origins
@@ -56,32 +57,6 @@ class BridgeProcess:
         out = self.output()
         self.stop()
         raise RuntimeError(f"rasim card bridge did not listen on {self.port} within {timeout:.0f} s: {out}")
-
-    def output(self) -> str:
-        if self._log is None:
-            return ""
-        self._log.seek(0)
-        return self._log.read().decode("utf-8", "replace")
-
-    def stop(self) -> None:
-        if self.proc is not None:
-            if self.proc.poll() is None:
-                self.proc.send_signal(signal.SIGTERM)
-                try:
-                    self.proc.wait(timeout=5)
-                except subprocess.TimeoutExpired:
-                    self.proc.kill()
-                    self.proc.wait(timeout=5)
-            self.proc = None
-        if self._log is not None:
-            self._log.close()
-            self._log = None
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
 
 def http(method: str, url: str, body: Any = None, headers: dict[str, str] | None = None,
