@@ -59,7 +59,7 @@ def certificate_problem(ctx: Ctx, raw: Any, birth_date: dt.date | None, field: s
         problems.add("WZBAM248E", field)
         return None
     taken = ctx.db.scalars(select(Account).where(
-        Account.agent_certificate_number == number, Account.status != Status.DELETED)).first()
+        Account.agent_certificate_number == number, Account.status.notin_([Status.DELETED, Status.LAPSED]))).first()
     if taken is not None and taken.id != own_account_id:
         problems.add("WZBAM261E", field)
         return None

@@ -69,8 +69,10 @@ def _link_expiry(ctx: Ctx, ev: ScheduledEvent, payload: dict) -> None:
         return
     ctx.audit("link.expired", f"account:{link.account_id}", purpose=link.purpose)
     account = _account(ctx, ev)
-    if account and link.purpose == "initial_password" and account.status == Status.PENDING_PASSWORD:
-        account.status = Status.LAPSED   # Q3-7: the password was not set within 30 days
+    if account and link.purpose in ("initial_password", "registration") and account.status == Status.PENDING_PASSWORD:
+        # Q3-7: the password was not set within 30 days; a registration whose link lapsed frees its
+        # certificate number, card and residence card for a new registration
+        account.status = Status.LAPSED
         ctx.audit("account.lapsed", f"account:{account.id}", reason="initial password not set in time")
 
 

@@ -127,6 +127,18 @@ def test_registration_link_expires(api: Api):
                        {"token": token, "password": PASSWORD, "password_confirm": PASSWORD}, status=410)
 
 
+def test_a_lapsed_registration_frees_the_certificate_number(api: Api):
+    """A registration whose link expired unused does not block the person for ever (261E)."""
+    api.put_certificate(valid_until="2030-03-31")
+    api.call("POST", "/api/v1/registrations/agent", registration_body(), expect=201)
+    assert api.refused("POST", "/api/v1/registrations/agent", registration_body()) == ["WZBAM261E"]
+    api.advance(days=30)
+    api.call("POST", "/api/v1/registrations/agent", registration_body(), expect=201)
+    token = api.link_token("lawyer@example.jp", "registration_received")
+    api.call("POST", "/api/v1/registrations/password",
+             {"token": token, "password": PASSWORD, "password_confirm": PASSWORD}, expect=200)
+
+
 # --- login, lock, reset (Q12-4, Q12-7) ----------------------------------------------------------------
 
 @pytest.fixture
