@@ -328,6 +328,8 @@ def test_openapi_describes_every_operation(world):  # noqa: ANN001
     doc = world["app"].test_client().get("/api/openapi.json").get_json()
     ids = {item["operationId"] for path in doc["paths"].values() for item in path.values()}
     assert ids == {op.operation_id for op in REGISTRY}
+    assert all(re.fullmatch(r"[a-z]+(?:[A-Z][a-z0-9]*)*", i) for i in ids), "operationIds are lowerCamelCase"
+    assert {"login", "logout", "getClock", "advanceClock", "listMails"} <= ids
 
 
 # --- regressions found by the walk ---------------------------------------------------------------------
