@@ -14,6 +14,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
 from virtual_card.ca import TestCA, load_certificate, verify_signature
+from virtual_card.certprofile import basic_four_from_certificate
 from virtual_card.store import CardStore
 
 JST = dt.timezone(dt.timedelta(hours=9))
@@ -52,6 +53,17 @@ def key_id(cert: x509.Certificate) -> str:
     spki = cert.public_key().public_bytes(serialization.Encoding.DER,
                                           serialization.PublicFormat.SubjectPublicKeyInfo)
     return hashlib.sha256(spki).hexdigest()
+
+
+def basic_facts(cert_b64: object) -> dict | None:
+    """The basic four written in a signature certificate, without judging whether it is genuine."""
+    der = decode_b64(cert_b64, MAX_CERT_BYTES)
+    if der is None:
+        return None
+    try:
+        return basic_four_from_certificate(load_certificate(der))
+    except ValueError:
+        return None
 
 
 class JpkiVerifier:

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from simulator import catalog
 from simulator.adapters.db import Account, CardChallenge
-from simulator.adapters.jpki import CertificateCheck, JpkiUnavailable
+from simulator.adapters.jpki import CertificateCheck, JpkiUnavailable, basic_facts
 from simulator.domain.accounts import Status
 from simulator.domain.errors import Problems, RuleViolation
 from simulator.domain.validation import check
@@ -77,6 +77,16 @@ def _checked(ctx: Ctx, cert_b64: Any, signature_b64: Any, data: bytes, kind: str
         ctx.audit("card.refused", None, certificate=kind, status=result.status, reason=result.reason[:120])
         raise _card_failure(field)
     return result
+
+
+def describe_certificate(cert_b64: Any) -> dict[str, str] | None:
+    """Name, sex and date of birth from a signature certificate, for the form to show (Q2-11).
+    Whether the certificate is genuine is decided by register_with_card when the form is sent."""
+    four = basic_facts(cert_b64)
+    if not four:
+        return None
+    return {"name": four["name"], "sex": SEX_FROM_ISO5218.get(four["sex"], ""),
+            "birth_date": four["date_of_birth"] or ""}
 
 
 # --- registration ------------------------------------------------------------------------------------

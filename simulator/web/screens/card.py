@@ -16,7 +16,6 @@ from typing import Any
 from flask import current_app, jsonify, redirect, request, url_for
 
 from simulator import catalog
-from simulator.adapters.jpki import MAX_CERT_BYTES, decode_b64
 from simulator.domain.errors import Problem, RuleViolation
 from simulator.services import cards
 from simulator.web.runtime import run
@@ -34,7 +33,6 @@ FROM_CARD = ("name", "sex", "birth_date")
 CARD_PROBLEM_FIELDS = {"challenge", "challenge_id", "signature_certificate", "authentication_certificate",
                        "signature", "authentication_signature"}
 CARD_PROBLEM_CODES = {"WZBAM255E", "WZBAM157E", "WZBAM263E"}
-SEX_FROM_ISO5218 = {"1": "male", "2": "female"}
 
 
 def bridge_url() -> str:
@@ -119,25 +117,6 @@ def _category_label(key: str) -> str:
     return c.label_en if lang() == "en" else c.label_ja
 
 
-def facts_from_certificate(cert_b64: str) -> dict[str, str] | None:
-    """Name, sex and date of birth from the signature certificate, for display (Q2-11). Whether the
-    certificate is genuine is services.cards' business when the form is sent."""
-    from virtual_card.ca import load_certificate
-    from virtual_card.certprofile import basic_four_from_certificate
-
-    der = decode_b64(cert_b64, MAX_CERT_BYTES)
-    if der is None:
-        return None
-    try:
-        four = basic_four_from_certificate(load_certificate(der))
-    except ValueError:
-        return None
-    if not four:
-        return None
-    return {"name": four["name"], "sex": SEX_FROM_ISO5218.get(four["sex"], ""),
-            "birth_date": four["date_of_birth"] or ""}
-
-
 @bp.post("/registration/card/form")
 @guard.from_latest_screen
 def card_registration_form() -> Any:
@@ -146,7 +125,7 @@ def card_registration_form() -> Any:
     if category not in cards.CARD_CATEGORIES:
         return redirect(url_for("screens.card_registration"))
     proof = {k: request.form.get(k, "") for k in CARD_FIELDS}
-    facts = facts_from_certificate(proof["signature_certificate"])
+    facts = cards.describe_certificate(proof["signature_certificate"])
     if facts is None or not all(proof.values()):
         errors = FormErrors.of(RuleViolation.one("WZBAM255E", "signature_certificate"))
         return _read_page(category, errors, 400)
