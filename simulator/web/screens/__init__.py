@@ -13,7 +13,8 @@ from simulator.web.screens.base import bp
 
 def init_app(app: Flask) -> None:
     ui.install(app)
-    app.jinja_env.globals.update(csrf_field=guard.csrf_field, screen_fields=guard.screen_fields,
+    app.jinja_env.globals.update(csrf_field=guard.csrf_field, csrf_token=guard.csrf_token,
+                                 screen_fields=guard.screen_fields,
                                  logged_in=guard.logged_in)
     app.register_blueprint(bp)
     app.register_blueprint(support.bp)

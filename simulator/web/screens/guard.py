@@ -22,6 +22,7 @@ TOKEN = "api_token"          # the session token of services.accounts.login
 CSRF = "csrf_token"
 SCREEN = "screen_token"
 USER = "user"                # {"name", "auth_id", "previous_login_at"} for the page header
+ENDED = "ended_by"           # {"codes", "status"} of a session navigation.js ended, shown once
 
 
 class SessionEnded(Exception):
@@ -42,6 +43,7 @@ def start_session(login_result: dict[str, Any]) -> None:
     session[USER] = {"name": login_result.get("name"), "auth_id": login_result.get("auth_id"),
                      "previous_login_at": login_result.get("previous_login_at")}
     session[CSRF] = secrets.token_urlsafe(32)   # a new login gets a new CSRF token
+    session.pop(ENDED, None)
 
 
 def forget_session() -> None:
@@ -105,17 +107,28 @@ def screen_fields() -> Markup:
     return csrf_field() + Markup(f'<input type="hidden" name="{SCREEN}" value="{token}">')
 
 
-def illegal_transition() -> tuple[str, int]:
-    """An old screen was submitted (Back button, second window): the session ends (RASIM409E)."""
+def end_for_illegal_transition() -> RuleViolation | None:
+    """End the login session for an illegal screen transition (services.accounts.illegal_transition):
+    the violation that ended it (RASIM409E, or why the session was already over), None without one."""
     token = session.get(TOKEN)
     session.pop(SCREEN, None)
     if not token:
-        return message_page(["RASIM409E"], 409, to_login=True)
+        return None
     try:
         run(accounts.illegal_transition, token)
     except RuleViolation as ended:
-        return session_ended_page(ended)
-    return session_ended_page(RuleViolation.one("RASIM409E", status=409))  # pragma: no cover
+        forget_session()
+        return ended
+    forget_session()  # pragma: no cover
+    return RuleViolation.one("RASIM409E", status=409)  # pragma: no cover
+
+
+def illegal_transition() -> tuple[str, int]:
+    """An old screen was submitted (Back button, second window): the session ends (RASIM409E)."""
+    ended = end_for_illegal_transition()
+    if ended is None:
+        return message_page(["RASIM409E"], 409, to_login=True)
+    return session_ended_page(ended)
 
 
 def from_latest_screen(view: Callable[..., Any]) -> Callable[..., Any]:

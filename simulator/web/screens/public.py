@@ -69,6 +69,27 @@ def logout() -> Any:
     return redirect(url_for("screens.top"))
 
 
+# --- the Back button itself (Q4-20): static/navigation.js reports a back/forward navigation ---------------
+
+@bp.post("/session/illegal-transition")
+def back_navigation() -> Any:
+    """A page of the login session was reached with Back/Forward: the session ends (RASIM409E).
+    Without a session nothing happens. Either way on to the page that says what happened."""
+    ended = guard.end_for_illegal_transition()
+    if ended is not None:
+        session[guard.ENDED] = {"codes": [p.code for p in ended.problems], "status": ended.status}
+    return redirect(url_for("screens.session_ended"), 303)
+
+
+@bp.get("/session/ended")
+def session_ended() -> Any:
+    """The message of the session navigation.js ended, once; otherwise the login page."""
+    ended = session.pop(guard.ENDED, None)
+    if not ended:
+        return redirect(url_for("screens.login"))
+    return message_page(list(ended["codes"]), int(ended["status"]), title_key="error.session_title", to_login=True)
+
+
 # --- S33, S34 password reset ---------------------------------------------------------------------------
 
 @bp.route("/password-reset", methods=["GET", "POST"])
