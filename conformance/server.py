@@ -87,7 +87,7 @@ class SimulatorServer:
         env.update(self.extra_env)
         self.cards_dir = Path(env["RASIM_CARDS_DIR"])
         cmd = [self.python, "-m", "simulator.cli", "serve", "--host", self.host, "--port", str(self.port),
-               "--workers", str(self.workers)]
+               "--workers", str(self.workers), "--no-card-stack"]   # scenarios use the card in-process
         log = open(self.log_path, "wb")  # noqa: SIM115 - kept open for the child's lifetime
         try:
             self.process = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env,

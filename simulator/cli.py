@@ -46,23 +46,95 @@ def main() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8080, show_default=True, type=int)
 @click.option("--workers", default=1, show_default=True, type=int,
-              help="More than 1 runs gunicorn workers (use PostgreSQL through RASIM_DATABASE_URL).")
+              help="More than 1 runs gunicorn workers (use PostgreSQL through RASIM_DATABASE_URL); "
+                   "the card stack is then not started.")
 @click.option("--migrate/--no-migrate", default=True, show_default=True, help="Run migrations first.")
-def serve(host: str, port: int, workers: int, migrate: bool) -> None:
-    """Serve the simulator (screens at /, API at /api/v1, OpenAPI at /api/openapi.json)."""
+@click.option("--card-stack/--no-card-stack", default=None,
+              help="Also run the virtual card for the pages: pcscd (if none runs), `rasim card serve "
+                   "DEMO_CARD` and `rasim card bridge`, all stopped with the server "
+                   "[default: on when pcscd and vsmartcard-vpcd are installed].")
+@click.option("--demo-card", default="demo-foreign-national", show_default=True, metavar="CARD",
+              help="The card put into the reader (from RASIM_CARDS_DIR; `rasim seed --demo` creates the demo cards).")
+@click.option("--bridge-port", default=35980, show_default=True, type=int,
+              help="Port of the card bridge (another port also sets RASIM_CARD_BRIDGE_URL for the pages).")
+def serve(host: str, port: int, workers: int, migrate: bool, card_stack: bool | None, demo_card: str,
+          bridge_port: int) -> None:
+    """Serve the simulator (screens at /, API at /api/v1, OpenAPI at /api/openapi.json).
+
+    With the card stack (the default where pcscd is installed) a demo card sits in the
+    "Virtual PCD" reader and the registration and login pages reach it through the bridge:
+    authentication PIN 1234, signature PIN ABC123. Swap it with `rasim card insert ID`.
+    """
     from simulator.web.app import config_from_env
 
     if migrate:
         from simulator.adapters.migrate import upgrade
 
         upgrade(config_from_env()["RASIM_DATABASE_URL"])
-    click.echo(f"rasim serving on http://{host}:{port}/ (edition {config_from_env()['RASIM_EDITION']})")
+    stack = _start_card_stack(host, port, workers, card_stack, demo_card, bridge_port)
+    click.echo(f"rasim serving on http://{_url_host(host)}:{port}/ (edition {config_from_env()['RASIM_EDITION']})")
     if workers > 1:
         os.execvp(sys.executable, [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"{host}:{port}",
                                    "--access-logfile", "-", "simulator.web.wsgi:app"])
+    import signal
+
     from werkzeug.serving import run_simple
 
-    run_simple(host, port, _app(), threaded=True, use_reloader=False)
+    def terminate(signum, frame) -> None:  # noqa: ANN001 - SIGTERM ends the server like Ctrl-C
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        run_simple(host, port, _app(), threaded=True, use_reloader=False)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        if stack is not None:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the clean-up short
+            stopped = stack.stop()
+            if stopped:
+                click.echo(f"card stack: stopped {', '.join(stopped)}")
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host
+
+
+def _start_card_stack(host: str, port: int, workers: int, wanted: bool | None, demo_card: str,
+                      bridge_port: int):  # noqa: ANN202 - BackgroundCardStack | None
+    """Start pcscd, the card server and the bridge for `serve`; None when not wanted or not possible."""
+    from virtual_card.stack import BackgroundCardStack, stack_installed
+    from virtual_card.store import default_cards_dir
+
+    if wanted is None:
+        wanted = stack_installed()
+        if not wanted:
+            click.echo("card stack: off (pcscd or vsmartcard-vpcd is not installed; `make install` as root "
+                       "installs them); the card pages will say that no card reader is found")
+            return None
+    if not wanted:
+        return None
+    if workers > 1:
+        click.echo("card stack: not started with --workers > 1; run `rasim card serve demo-foreign-national` "
+                   "and `rasim card bridge` yourself (pcscd as root)")
+        return None
+    origins = list(dict.fromkeys(f"http://{h}:{port}" for h in (_url_host(host), "127.0.0.1", "localhost")
+                                 if h not in ("0.0.0.0", "[::]")))
+    if bridge_port != 35980 and not os.environ.get("RASIM_CARD_BRIDGE_URL"):
+        os.environ["RASIM_CARD_BRIDGE_URL"] = f"http://127.0.0.1:{bridge_port}"
+    stack = BackgroundCardStack(default_cards_dir(), demo_card, origins=origins, bridge_port=bridge_port,
+                                say=click.echo)
+    try:
+        stack.start()
+    except BaseException:
+        stack.stop()
+        raise
+    for line in stack.how_to_swap():
+        click.echo(line)
+    if not stack.ready:
+        click.echo("card stack: serving without the card in the browser (the card pages show RASIM460E)")
+    return stack
 
 
 @main.group()

@@ -41,6 +41,26 @@ class PcscdError(RuntimeError):
     """pcscd (or the vpcd reader) could not be brought up; the message says why."""
 
 
+def pcscd_executable() -> str | None:
+    return shutil.which("pcscd") or ("/usr/sbin/pcscd" if Path("/usr/sbin/pcscd").exists() else None)
+
+
+def stack_installed() -> bool:
+    """pcscd and Debian's vpcd driver are installed (the card stack can run here)."""
+    return pcscd_executable() is not None and VPCD_DRIVER.exists()
+
+
+def port_free(port: int, host: str = "127.0.0.1") -> bool:
+    """Nothing listens on ``host:port`` (a socket in TIME_WAIT does not count)."""
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
 def pcscd_running() -> bool:
     if not PCSCD_SOCKET.exists():
         return False
@@ -184,7 +204,7 @@ class Pcscd(ManagedProcess):
         if not VPCD_DRIVER.exists():
             raise PcscdError(f"vsmartcard-vpcd is not installed ({VPCD_DRIVER} missing): "
                              "apt-get install -y pcscd vsmartcard-vpcd")
-        exe = shutil.which("pcscd") or ("/usr/sbin/pcscd" if Path("/usr/sbin/pcscd").exists() else None)
+        exe = pcscd_executable()
         if exe is None:
             raise PcscdError("pcscd is not installed: apt-get install -y pcscd vsmartcard-vpcd")
         if not pcscd_running():
@@ -290,3 +310,187 @@ class ServedCard(ManagedProcess):
         self.start()
 
 
+class Bridge(ManagedProcess):
+    """A `card bridge` subprocess (the pages' way to the card) on ``127.0.0.1:port``."""
+
+    def __init__(self, port: int = BRIDGE_PORT, origins: Iterable[str] = (), reader: str | None = None):
+        self.port = port
+        self.origins = tuple(origins)
+        self.reader = reader
+        self.proc: subprocess.Popen | None = None
+        self._log = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 15.0) -> Bridge:
+        args = [sys.executable, "-m", "virtual_card", "bridge", "--port", str(self.port)]
+        for origin in self.origins:
+            args += ["--allow-origin", origin]
+        if self.reader:
+            args += ["--reader", self.reader]
+        self._log = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the bridge
+        self.proc = self._popen(args, env=_child_env())
+        try:
+            wait_until(self._listening, timeout, f"the bridge to listen on 127.0.0.1:{self.port}")
+        except (TimeoutError, RuntimeError) as exc:
+            out = self.output()
+            self.stop()
+            raise RuntimeError(f"{exc}; bridge output: {out[-2000:]}") from exc
+        return self
+
+    def _listening(self) -> bool:
+        if self.proc is not None and self.proc.poll() is not None:
+            raise RuntimeError(f"the bridge exited with status {self.proc.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                return True
+        except OSError:
+            return False
+
+
+def one_line(reason: object, limit: int = 300) -> str:
+    """An exception's message on one short line (pcscd's output can run to pages)."""
+    text = " ".join(str(reason).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class BackgroundCardStack:
+    """pcscd (if none runs), `card serve CARD` and `card bridge`, started for `rasim serve`.
+
+    :meth:`start` never raises: each part that cannot start yields one line with the reason and
+    the simulator goes on without the card. :meth:`stop` stops what was started, newest first.
+    """
+
+    def __init__(self, cards_dir: Path | str, card_id: str | None, origins: Iterable[str] = (),
+                 bridge_port: int = BRIDGE_PORT, vpcd_port: int = VPCD_PORT,
+                 say: Callable[[str], None] | None = None):
+        self.store = CardStore(cards_dir)
+        self.card_id = card_id
+        self.origins = tuple(origins)
+        self.bridge_port = bridge_port
+        self.vpcd_port = vpcd_port
+        self.say = say or print
+        self.pcscd: Pcscd | None = None
+        self.served: ServedCard | None = None
+        self.bridge: Bridge | None = None
+
+    # -- start ---------------------------------------------------------------------------
+    def start(self) -> BackgroundCardStack:
+        if self._start_pcscd():
+            self._start_card()
+            self._start_bridge()
+        return self
+
+    def _start_pcscd(self) -> bool:
+        if not stack_installed():
+            self.say("card stack: not started: pcscd or vsmartcard-vpcd is not installed "
+                     "(as root: apt-get install -y pcscd vsmartcard-vpcd, or `make install`)")
+            return False
+        running = pcscd_running()
+        if not running:
+            if os.geteuid() != 0:
+                self.say(f"card stack: not started: pcscd is not running and only root can start it "
+                         f"(uid {os.geteuid()}); start it as root (`sudo pcscd`) and restart `rasim serve`")
+                return False
+            if not port_free(self.vpcd_port):
+                self.say(f"card stack: not started: vpcd port {self.vpcd_port} is in use by another process, "
+                         "so pcscd's Virtual PCD reader cannot listen there")
+                return False
+        daemon = Pcscd()
+        daemon.die_with_parent = True
+        try:
+            daemon.start(timeout=15.0 if not running else 5.0)
+        except PcscdError as exc:
+            self.say(f"card stack: not started: {one_line(exc)}")
+            return False
+        self.pcscd = daemon
+        if daemon.owned:
+            self.say(f"card stack: started pcscd (pid {daemon.pid}); it stops with the server")
+        else:
+            self.say("card stack: pcscd already runs; using it and leaving it alone")
+        return True
+
+    def _start_card(self) -> None:
+        card_id = self.card_id
+        if card_id and not self.store.exists(card_id):
+            self.say(f"card stack: no card {card_id!r} in {self.store.root} (run `rasim seed --demo` or "
+                     "`rasim card demo`); serving an empty reader")
+            card_id = None
+        if self.vpcd_port == VPCD_PORT and card_present():
+            self.say(f"card stack: card server not started: a card is already in the {DEFAULT_READER} reader "
+                     f"(another `rasim card serve` on vpcd port {self.vpcd_port}?)")
+            return
+        served = ServedCard(self.store.root, card_id, port=self.vpcd_port)
+        served.die_with_parent = True
+        try:
+            served.start()
+        except (PcscdError, RuntimeError, OSError) as exc:
+            self.say(f"card stack: card server not started: {one_line(exc)}")
+            return
+        self.served = served
+        what = f"card {card_id}" if card_id else "no card"
+        self.say(f'card stack: {what} in the "{DEFAULT_READER}" reader (rasim card serve, pid {served.pid}, '
+                 f"cards in {self.store.root})")
+
+    def _start_bridge(self) -> None:
+        if not port_free(self.bridge_port):
+            self.say(f"card stack: bridge not started: port {self.bridge_port} is in use "
+                     "(another `rasim card bridge`?)")
+            return
+        bridge = Bridge(self.bridge_port, self.origins)
+        bridge.die_with_parent = True
+        try:
+            bridge.start()
+        except (RuntimeError, OSError) as exc:
+            self.say(f"card stack: bridge not started: {one_line(exc)}")
+            return
+        self.bridge = bridge
+        self.say(f"card stack: card bridge on {bridge.url} (pid {bridge.pid}) for the pages at "
+                 f"{', '.join(self.origins) or 'http://127.0.0.1:8080'}")
+
+    @property
+    def ready(self) -> bool:
+        return self.served is not None and self.bridge is not None
+
+    def how_to_swap(self) -> list[str]:
+        """What to tell the person once the stack runs."""
+        if self.served is None:
+            return []
+        others = [i for i in ("demo-foreign-national", "demo-legal-representative", "demo-relative")
+                  if i != self.served.card_id and self.store.exists(i)]
+        cards_opt = "" if _is_default_cards_dir(self.store.root) else f" --cards-dir {self.store.root}"
+        port_opt = "" if self.vpcd_port == VPCD_PORT else f" --port {self.vpcd_port}"
+        lines = ["card stack: demo cards: authentication PIN 1234, signature PIN ABC123"]
+        if others:
+            lines.append(f"card stack: swap the card with `rasim card{cards_opt} insert {others[-1]}{port_opt}` "
+                         f"(or {', '.join(others[:-1]) or 'any id from `rasim card list`'}); "
+                         f"`rasim card{cards_opt} remove{port_opt}` empties the reader")
+        return lines
+
+    # -- stop ----------------------------------------------------------------------------
+    def stop(self) -> list[str]:
+        """Stop what was started (bridge, card server, then pcscd if we started it)."""
+        stopped = []
+        if self.bridge is not None:
+            self.bridge.stop()
+            self.bridge = None
+            stopped.append("bridge")
+        if self.served is not None:
+            self.served.stop()
+            self.served = None
+            stopped.append("card server")
+        if self.pcscd is not None:
+            if self.pcscd.owned:
+                stopped.append("pcscd")
+            self.pcscd.stop()  # a pcscd we did not start is left running
+            self.pcscd = None
+        return stopped
+
+
+def _is_default_cards_dir(path: Path) -> bool:
+    try:
+        return path.resolve() == Path("var/cards").resolve()  # what another terminal's `rasim card` uses
+    except OSError:
+        return False
