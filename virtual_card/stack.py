@@ -187,6 +187,25 @@ class ManagedProcess:
         self.stop()
 
 
+def port_bindable(port: int) -> bool:
+    """True when a listening socket could take the port now (as vpcd does, without SO_REUSEADDR)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind(("0.0.0.0", port))
+            return True
+        except OSError:
+            return False
+
+
+def wait_for_free_vpcd_port(timeout: float = 90.0) -> None:
+    """A pcscd that just stopped leaves vpcd's port in TIME_WAIT for up to a minute; the vpcd driver
+    of a new pcscd would fail with "Address already in use". Wait for it rather than fail."""
+    try:
+        wait_until(lambda: port_bindable(VPCD_PORT), timeout, f"vpcd's port {VPCD_PORT} to become free")
+    except TimeoutError as exc:
+        raise PcscdError(f"{exc}: another program holds it (`ss -ltnp | grep {VPCD_PORT}`)") from exc
+
+
 class Pcscd(ManagedProcess):
     """Use the running pcscd, or start one in the foreground and own it."""
 
@@ -213,6 +232,7 @@ class Pcscd(ManagedProcess):
                     PCSCD_SOCKET.unlink()
                 except OSError as exc:
                     raise PcscdError(f"stale {PCSCD_SOCKET} cannot be removed: {exc}") from exc
+            wait_for_free_vpcd_port()
             args = [exe, "--foreground"] + (["--debug", "--apdu"] if self.debug else [])
             if self.log_path:
                 self._log = open(self.log_path, "ab")  # noqa: SIM115 - lives as long as pcscd
