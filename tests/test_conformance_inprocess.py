@@ -3,7 +3,6 @@
 The same scenarios run over HTTP with `rasim conformance run`."""
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 import pytest
@@ -15,19 +14,6 @@ from conformance.steps import *
 
 with quiet_faq_marks():   # the tags @Q12-7 … become marks; the runner's plugin registers them
     scenarios(str(FEATURES_DIR))
-
-
-# Scenarios that state the FAQ and fail on rasim today: known server gaps, reported to the lead.
-# strict: once the server is fixed the XPASS fails here, and the entry must go.
-SERVER_GAPS: dict[str, str] = {}   # scenario name -> reason, for a known server gap (strict xfail)
-
-
-@pytest.fixture(autouse=True)
-def _known_server_gaps(request: pytest.FixtureRequest) -> None:
-    # pytest-bdd names the test after the scenario, without punctuation
-    reason = next((r for name, r in SERVER_GAPS.items() if re.sub(r"\W", "", name) in request.node.name), None)
-    if reason:
-        request.node.add_marker(pytest.mark.xfail(strict=True, reason=reason))
 
 
 @pytest.fixture
