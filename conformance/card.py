@@ -10,7 +10,7 @@ Where the cards folder comes from:
 - in process: the app's config ``RASIM_CARDS_DIR``;
 - a simulator started by the run (conformance/server.py): its ``cards_dir``;
 - an external target: ``rasim conformance run --cards-dir DIR`` (a folder whose CA the target
-  trusts). Without it, every card scenario is skipped with ``UNKNOWN_CARDS_DIR`` as the reason.
+  trusts). Without it, a run that selects card scenarios is refused with ``UNKNOWN_CARDS_DIR``.
 
 The cards keep their own PIN counters and their log of My Number reads on disk, so a scenario can
 prove that the system never read the My Number (FAQ Q2-8) and that a wrong PIN never left the card
@@ -25,7 +25,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-UNKNOWN_CARDS_DIR = "the target's JPKI CA folder is unknown (--cards-dir)"
+UNKNOWN_CARDS_DIR = ("the My Number Card scenarios (@jpki) need the target's JPKI CA folder: give --cards-dir DIR, "
+                     "or leave them out on purpose with --without-card-scenarios")
 JST = dt.timezone(dt.timedelta(hours=9))
 SEX_CODES = {"男": "1", "女": "2"}
 

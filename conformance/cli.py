@@ -34,12 +34,16 @@ def conformance() -> None:
               help="Workers of the simulator this command starts (more than 1 needs PostgreSQL).")
 @click.option("--cards-dir", metavar="DIR", default=None, type=click.Path(file_okay=False),
               help="With --target: the cards folder whose test JPKI CA the target trusts (its RASIM_CARDS_DIR). "
-                   "The My Number Card scenarios issue their virtual cards there; without it they are "
-                   "reported as skipped.")
+                   "The My Number Card scenarios issue their virtual cards there; without it a run that "
+                   "selects them is refused.")
+@click.option("--without-card-scenarios", is_flag=True,
+              help="Leave out the My Number Card scenarios (@jpki) on purpose, e.g. against a target whose "
+                   "cards folder you cannot reach.")
 @click.option("-x", "--exitfirst", is_flag=True, help="Stop at the first failing scenario.")
 @click.option("--pytest-arg", "pytest_args", multiple=True, metavar="ARG", help="Extra argument for pytest.")
 def run(target: str | None, report_dir: str, tags: str | None, in_process: bool, database_url: str | None,
-        workers: int, cards_dir: str | None, exitfirst: bool, pytest_args: tuple[str, ...]) -> None:
+        workers: int, cards_dir: str | None, without_card_scenarios: bool, exitfirst: bool,
+        pytest_args: tuple[str, ...]) -> None:
     """Run the scenarios and write the reports. Exit code 0 only when every scenario passed."""
     import pytest
 
@@ -62,6 +66,8 @@ def run(target: str | None, report_dir: str, tags: str | None, in_process: bool,
         args.append("--rasim-in-process")
     if cards_dir:
         args += ["--rasim-cards-dir", str(Path(cards_dir).resolve())]
+    if without_card_scenarios:
+        args.append("--rasim-without-cards")
     if database_url:
         args += ["--rasim-database-url", database_url]
     if workers != 1:

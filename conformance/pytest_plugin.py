@@ -40,6 +40,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     g.addoption("--rasim-workers", type=int, default=1, help="workers of the simulator this run starts")
     g.addoption("--rasim-report", default=None, help="folder for report.json / report.html / report.md")
     g.addoption("--rasim-tags", default=None, help='FAQ selection, e.g. "Q12-7,Q2-14", "Q12", "not Q2-14"')
+    g.addoption("--rasim-without-cards", action="store_true", default=False,
+                help="leave out the My Number Card scenarios (@jpki) on purpose")
     g.addoption("--rasim-cards-dir", default=None,
                 help="cards folder whose test JPKI CA the target trusts (RASIM_CARDS_DIR of the target); "
                      "without it, the My Number Card scenarios are skipped against a --rasim-target")
@@ -144,21 +146,21 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:   # the FAQ numbers show up in junit.xml as properties
         for tag in faq_tags_of(item):
             item.user_properties.append(("faq", tag))
-    if config.getoption("--rasim-target") and not config.getoption("--rasim-cards-dir"):
-        # an external target whose CA folder we do not know: no card can be issued that it trusts
-        for item in items:
-            if item.get_closest_marker(CARD_TAG) is not None:
-                item.add_marker(pytest.mark.skip(reason=UNKNOWN_CARDS_DIR))
     expr = config.getoption("--rasim-tags")
-    if not expr:
-        return
-    selected = tag_selector(expr)
+    selected = tag_selector(expr) if expr else (lambda tags: True)
+    without_cards = config.getoption("--rasim-without-cards")
     keep, drop = [], []
     for item in items:
-        (keep if selected(faq_tags_of(item)) else drop).append(item)
+        wanted = selected(faq_tags_of(item)) and not (without_cards and item.get_closest_marker(CARD_TAG))
+        (keep if wanted else drop).append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
+    if (config.getoption("--rasim-target") and not config.getoption("--rasim-cards-dir")
+            and any(item.get_closest_marker(CARD_TAG) for item in items)):
+        # an external target whose CA folder we do not know: no card can be issued that it trusts.
+        # Refuse the run rather than report card scenarios that never ran.
+        raise pytest.UsageError(UNKNOWN_CARDS_DIR)
 
 
 # -- results ---------------------------------------------------------------------------------------------------

@@ -109,15 +109,21 @@ def test_coverage_lists_only_uncovered_items() -> None:
 
 
 def test_card_scenarios_over_http_need_the_cards_folder(server: SimulatorServer, tmp_path: Path) -> None:
-    """Against an external target the card scenarios are skipped, with the reason, unless --cards-dir
-    names the folder whose CA the target trusts; with it they pass over HTTP."""
+    """Against an external target a run that selects card scenarios is refused, with the reason,
+    unless --cards-dir names the folder whose CA the target trusts (then they pass over HTTP) or
+    --without-card-scenarios leaves them out on purpose."""
     report = tmp_path / "without"
     done = rasim("conformance", "run", "--target", server.url, "--report", str(report), "--tags", "Q2-10")
+    assert done.returncode != 0, done.stdout[-4000:]
+    assert "--cards-dir" in done.stdout + done.stderr and "--without-card-scenarios" in done.stdout + done.stderr
+
+    report = tmp_path / "left-out"
+    done = rasim("conformance", "run", "--target", server.url, "--report", str(report), "--tags", "Q2-10,Q12-3",
+                 "--without-card-scenarios")
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-4000:]
     doc = json.loads((report / "report.json").read_text(encoding="utf-8"))
-    assert doc["results"] and all(r["outcome"] == "skipped" for r in doc["results"]), doc
-    assert all(r["reason"] == "the target's JPKI CA folder is unknown (--cards-dir)" for r in doc["results"]), doc
-    assert "(--cards-dir)" in (report / "report.md").read_text(encoding="utf-8")
+    assert doc["results"] and {r["faq"] for r in doc["results"]} == {"Q12-3"}, doc
+    assert all(r["outcome"] == "passed" for r in doc["results"]), doc
 
     report = tmp_path / "with"
     done = rasim("conformance", "run", "--target", server.url, "--cards-dir", str(server.cards_dir),
