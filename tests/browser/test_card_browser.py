@@ -25,17 +25,15 @@ from werkzeug.serving import make_server
 
 from simulator.adapters.migrate import upgrade
 from simulator.web.app import create_app
-from tests.support.card_bridge import BridgeProcess, free_port, http
+from tests.support.chromium import launch_chromium
+from tests.support.card_bridge import BridgeProcess, card_in_reader_with_bridge, free_port, http
 from virtual_card.issuing import issue_card
 from virtual_card.model import BasicFour
 from virtual_card.store import CardStore
-from virtual_card.testing import TEST_AUTH_PIN, TEST_HOLDER, TEST_SIGN_PIN, Pcscd, PcscdError, ServedCard
+from virtual_card.testing import TEST_AUTH_PIN, TEST_HOLDER, TEST_SIGN_PIN, ServedCard
 
 pytestmark = [pytest.mark.browser, pytest.mark.card]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 SHOTS = ARTIFACTS / "screenshots"
 PASSWORD = "AB12345!"
@@ -95,24 +93,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     httpd = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
-    pcscd = Pcscd()
-    served = ServedCard(cards.root, "fn-card")
-    bridge = BridgeProcess(cards.root, origins=(base,), port=bridge_port)
     try:
-        try:
-            pcscd.start()
-            served.start()
-        except PcscdError as exc:
-            pytest.fail(f"pcscd or the card server could not start: {exc}", pytrace=False)
-        try:
-            bridge.start()
-        except RuntimeError as exc:
-            pytest.fail(f"rasim card bridge could not start: {exc}", pytrace=False)
-        yield Stack(base, cards, served, bridge)
+        with card_in_reader_with_bridge(cards.root, "fn-card", origins=(base,), port=bridge_port) as (served, bridge):
+            yield Stack(base, cards, served, bridge)
     finally:
-        bridge.stop()
-        served.stop()
-        pcscd.stop()
         httpd.shutdown()
         thread.join(timeout=10)
         app.extensions["rasim.engine"].dispose()
@@ -120,19 +104,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError as exc:   # the test must fail, never skip, when the browser stack is missing
-        pytest.fail(f"playwright is not installed: {exc}")
-    with sync_playwright() as p:
-        try:
-            chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        except Exception as exc:  # noqa: BLE001
-            pytest.fail(f"Chromium ({CHROMIUM}) could not start: {exc}")
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with launch_chromium() as chromium:
+        yield chromium
 
 
 @pytest.fixture

@@ -17,12 +17,10 @@ from werkzeug.serving import make_server
 
 from simulator.adapters.migrate import upgrade
 from simulator.web.app import create_app
+from tests.support.chromium import launch_chromium
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 PASSWORD = "AB12345!"
 EMAIL = "lawyer@example.jp"
@@ -64,19 +62,8 @@ def call(base: str, method: str, path: str, body: dict[str, Any] | None = None) 
 
 @pytest.fixture
 def browser() -> Iterator[Any]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError as exc:   # the test must fail, never skip, when the browser stack is missing
-        pytest.fail(f"playwright is not installed: {exc}")
-    with sync_playwright() as p:
-        try:
-            chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        except Exception as exc:  # noqa: BLE001
-            pytest.fail(f"Chromium ({CHROMIUM}) could not start: {exc}")
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with launch_chromium() as chromium:
+        yield chromium
 
 
 def shot(page: Any, name: str) -> None:

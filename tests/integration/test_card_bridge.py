@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.card_bridge import BridgeProcess, http
+from tests.support.card_bridge import BridgeProcess, card_in_reader_with_bridge, http
 from virtual_card.ca import verify_signature
 from virtual_card.issuing import issue_card
 from virtual_card.model import BasicFour
 from virtual_card.store import CardStore
-from virtual_card.testing import TEST_AUTH_PIN, TEST_HOLDER, TEST_SIGN_PIN, Pcscd, PcscdError, ServedCard
+from virtual_card.testing import TEST_AUTH_PIN, TEST_HOLDER, TEST_SIGN_PIN, ServedCard
 
 pytestmark = pytest.mark.card
 
@@ -47,23 +47,8 @@ def rig(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Rig]:
     issue_card(cards, TEST_HOLDER, auth_pin=TEST_AUTH_PIN, sign_pin=TEST_SIGN_PIN, card_id="expired", expired=True)
     issue_card(cards, BasicFour("LI MEILING", "大阪府大阪市北区", TEST_HOLDER.date_of_birth, "2"),
                auth_pin=TEST_AUTH_PIN, sign_pin=TEST_SIGN_PIN, card_id="other")
-    pcscd, served = Pcscd(), ServedCard(cards.root, "good")
-    bridge = BridgeProcess(cards.root, origins=(EXTRA,))
-    try:
-        try:
-            pcscd.start()
-            served.start()
-        except PcscdError as exc:
-            pytest.fail(f"pcscd or the card server could not start: {exc}", pytrace=False)
-        try:
-            bridge.start()
-        except RuntimeError as exc:
-            pytest.fail(f"rasim card bridge could not start: {exc}", pytrace=False)
+    with card_in_reader_with_bridge(cards.root, "good", origins=(EXTRA,)) as (served, bridge):
         yield Rig(cards, served, bridge)
-    finally:
-        bridge.stop()
-        served.stop()
-        pcscd.stop()
 
 
 @pytest.fixture

@@ -10,10 +10,14 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from virtual_card.testing import ManagedProcess
+import pytest
+
+from virtual_card.testing import ManagedProcess, Pcscd, PcscdError, ServedCard
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -76,3 +80,27 @@ def http(method: str, url: str, body: Any = None, headers: dict[str, str] | None
         except ValueError:
             parsed = content.decode("utf-8", "replace")
         return e.code, dict(e.headers), parsed
+
+
+@contextmanager
+def card_in_reader_with_bridge(cards_dir: Path, card_id: str, origins: tuple[str, ...] = (),
+                               port: int | None = None) -> Iterator[tuple[ServedCard, BridgeProcess]]:
+    """pcscd (running or started), the card in the "Virtual PCD" reader and `rasim card bridge`;
+    a part that cannot start fails the test with the reason."""
+    pcscd, served = Pcscd(), ServedCard(cards_dir, card_id)
+    bridge = BridgeProcess(cards_dir, origins=origins, port=port)
+    try:
+        try:
+            pcscd.start()
+            served.start()
+        except PcscdError as exc:
+            pytest.fail(f"pcscd or the card server could not start: {exc}", pytrace=False)
+        try:
+            bridge.start()
+        except RuntimeError as exc:
+            pytest.fail(f"rasim card bridge could not start: {exc}", pytrace=False)
+        yield served, bridge
+    finally:
+        bridge.stop()
+        served.stop()
+        pcscd.stop()

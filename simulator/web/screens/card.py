@@ -180,18 +180,9 @@ def card_registration_submit() -> Any:
 @guard.from_latest_screen
 def card_login() -> Any:
     """Login from 「外国人本人・その他」: the card and the 認証ID with its password, both (Q13-3)."""
-    errors, auth_id, expired = FormErrors(), "", False
-    if request.method == "POST":
-        auth_id = request.form.get("auth_id", "")
+    def attempt(auth_id: str, password: str) -> dict:
         body = {k: request.form.get(k, "") for k in LOGIN_CARD_FIELDS}
-        body.update(auth_id=auth_id, password=request.form.get("password", ""))
-        try:
-            result = run(cards.login_with_card, body)
-        except RuleViolation as refused:
-            errors = FormErrors.of(refused)
-            expired = bool(refused.extra.get("password_change_required"))
-        else:
-            guard.start_session(result)
-            return redirect(url_for("screens.menu"))
-    return page("card_login.html", errors=errors, auth_id=auth_id, expired=expired,
-                bridge_url=bridge_url(), messages=_card_messages())
+        body.update(auth_id=auth_id, password=password)
+        return run(cards.login_with_card, body)
+
+    return guard.login_screen(attempt, "card_login.html", bridge_url=bridge_url(), messages=_card_messages())

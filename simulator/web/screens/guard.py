@@ -8,14 +8,14 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Response, request, session
+from flask import Response, redirect, request, session, url_for
 from markupsafe import Markup, escape
 
 from simulator.domain.errors import RuleViolation
 from simulator.services import accounts
 from simulator.services.context import Ctx
 from simulator.web.runtime import run
-from simulator.web.screens.ui import message_page
+from simulator.web.screens.ui import FormErrors, message_page, page
 
 T = TypeVar("T")
 TOKEN = "api_token"          # the session token of services.accounts.login
@@ -151,3 +151,20 @@ def no_store(response: Response) -> Response:
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     return response
+
+
+def login_screen(attempt: Callable[[str, str], dict], template: str, **context: Any) -> Any:
+    """The login form shared by the ID/password page and the card page: on POST, `attempt(auth_id,
+    password)` is the service call; success opens the session and goes to the menu."""
+    errors, auth_id, expired = FormErrors(), "", False
+    if request.method == "POST":
+        auth_id = request.form.get("auth_id", "")
+        try:
+            result = attempt(auth_id, request.form.get("password", ""))
+        except RuleViolation as refused:
+            errors = FormErrors.of(refused)
+            expired = bool(refused.extra.get("password_change_required"))
+        else:
+            start_session(result)
+            return redirect(url_for("screens.menu"))
+    return page(template, errors=errors, auth_id=auth_id, expired=expired, **context)

@@ -43,18 +43,7 @@ def top() -> Any:
 @bp.route("/login", methods=["GET", "POST"])
 @guard.from_latest_screen
 def login() -> Any:
-    errors, auth_id, expired = FormErrors(), "", False
-    if request.method == "POST":
-        auth_id = request.form.get("auth_id", "")
-        try:
-            result = run(accounts.login, auth_id, request.form.get("password", ""))
-        except RuleViolation as refused:
-            errors = FormErrors.of(refused)
-            expired = bool(refused.extra.get("password_change_required"))
-        else:
-            guard.start_session(result)
-            return redirect(url_for("screens.menu"))
-    return page("login.html", errors=errors, auth_id=auth_id, expired=expired)
+    return guard.login_screen(lambda auth_id, password: run(accounts.login, auth_id, password), "login.html")
 
 
 @bp.post("/logout")
