@@ -178,6 +178,19 @@ def mail_template(kind: str) -> dict[str, str]:
     return t
 
 
+def mail_word(key: str, **values: str) -> str:
+    """A word the services put into a mail placeholder, e.g. mail_word('password_changed')."""
+    return _mails()["words"][key].format(**values)
+
+
+def refusal(key: str, **values: str) -> dict[str, str]:
+    """The 【原因】 and 【処理内容】 of a WZBAM173E refusal, from refusals.csv."""
+    for row in table("refusals.csv"):
+        if row["key"] == key:
+            return {"原因": row["cause_ja"].format(**values), "処理内容": row["action_ja"].format(**values)}
+    raise KeyError(f"unknown refusal {key!r}")
+
+
 def mail_kinds() -> list[str]:
     return list(_mails()["kind"])
 

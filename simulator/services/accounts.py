@@ -183,7 +183,7 @@ def set_initial_password(ctx: Ctx, token: Any, password: Any, password_confirm: 
         from simulator.services.organisations import start_usage_validity
 
         start_usage_validity(ctx, account)
-        ctx.mail(account.email, "password_set", account.id, name=account.name, action="新規登録")
+        ctx.mail(account.email, "password_set", account.id, name=account.name, action=catalog.mail_word("password_new"))
     ctx.actor = account.auth_id
     ctx.audit("password.initial_set", f"account:{account.id}", auth_id=account.auth_id)
     return {"auth_id": account.auth_id, "category": account.category,
@@ -348,7 +348,7 @@ def change_password(ctx: Ctx, account: Account, current: Any, new: Any, confirm:
         ctx.audit("password.change_failed", f"account:{account.id}")
         raise _kept(RuleViolation.one("WZBAM154E", "current_password"))
     _start_password_life(ctx, account, new)
-    ctx.mail(account.email, "password_set", account.id, name=account.name, action="変更")
+    ctx.mail(account.email, "password_set", account.id, name=account.name, action=catalog.mail_word("password_changed"))
     ctx.audit("password.changed", f"account:{account.id}")
     return {"changed": True, "password_expires_at": account.password_expires_at.isoformat()}
 
@@ -389,7 +389,7 @@ def reset_password(ctx: Ctx, token: Any, password: Any, confirm: Any) -> dict[st
     _start_password_life(ctx, account, password)
     account.failed_logins, account.locked_until = 0, None   # the reset lifts the lock (WZBAM153E)
     ctx.actor = account.auth_id or ctx.actor
-    ctx.mail(account.email, "password_set", account.id, name=account.name, action="再設定")
+    ctx.mail(account.email, "password_set", account.id, name=account.name, action=catalog.mail_word("password_reset"))
     ctx.audit("password.reset", f"account:{account.id}")
     return {"auth_id": account.auth_id}
 
@@ -423,8 +423,7 @@ CHANGE_FIELDS = ["new_address_pref_city", "new_address_street", "new_phone", "ne
 def change_profile(ctx: Ctx, account: Account, values: dict[str, Any]) -> dict[str, Any]:
     unknown = sorted(set(values) - set(CHANGE_FIELDS) - {"auth_id"})
     if "auth_id" in values:   # Q12-3: the 認証ID never changes
-        raise RuleViolation.one("WZBAM173E", "auth_id", 原因=f"{ctx.ed.id_label_ja}は変更できない",
-                                処理内容=f"{ctx.ed.id_label_ja}の変更")
+        raise RuleViolation.one("WZBAM173E", "auth_id", **catalog.refusal("id_change", id_label=ctx.ed.id_label_ja))
     if unknown:
         raise RuleViolation.one("RASIM400E", unknown[0], 理由=f"unknown field {unknown[0]}")
     present = {k: v for k, v in values.items() if v not in (None, "")}
@@ -434,8 +433,7 @@ def change_profile(ctx: Ctx, account: Account, values: dict[str, Any]) -> dict[s
     problems = Problems()
     wants_address = "new_address_pref_city" in present or "new_address_street" in present
     if wants_address and not cat.can_change_address:  # Q10-2, Q6-2: organisation staff change it on paper
-        raise RuleViolation.one("WZBAM173E", "new_address_street", status=403, 原因="所属機関等の職員の利用者",
-                                処理内容="住居地の変更")
+        raise RuleViolation.one("WZBAM173E", "new_address_street", status=403, **catalog.refusal("staff_address"))
     if "new_agent_certificate_number" in present and cat.route != "agent_certificate":
         raise RuleViolation.one("RASIM403E", "new_agent_certificate_number", status=403)
     cleaned = check(present, [], [k for k in CHANGE_FIELDS if k in present and k != "new_agent_certificate_number"],

@@ -66,8 +66,8 @@ def _refuse_additional_request_without_users(ctx: Ctx, org: Organisation) -> Non
     accounts = list(ctx.db.scalars(select(Account).where(Account.organisation_id == org.id)))
     alive = [a for a in accounts if a.status in (Status.ACTIVE, Status.SUSPENDED, Status.PENDING_PASSWORD)]
     if accounts and not alive:
-        raise RuleViolation.one("WZBAM173E", "organisation_id", status=409, 原因="承認を受けた利用者がいない",
-                                処理内容="追加利用申出")
+        raise RuleViolation.one("WZBAM173E", "organisation_id", status=409,
+                                **catalog.refusal("additional_request_without_users"))
 
 
 def usage_request_view(ctx: Ctx, req: UsageRequest) -> dict[str, Any]:
@@ -93,7 +93,7 @@ def decide_usage_request(ctx: Ctx, request_id: Any, approve: Any) -> dict[str, A
     if not isinstance(approve, bool):
         raise RuleViolation.one("RASIM400E", "approve", 理由="approve must be true or false")
     if req.status != "pending":
-        raise RuleViolation.one("WZBAM173E", "id", status=409, 原因="決定済みの利用申出", 処理内容="再度の決定")
+        raise RuleViolation.one("WZBAM173E", "id", status=409, **catalog.refusal("usage_request_decided"))
     org = ctx.db.get(Organisation, req.organisation_id)
     assert org is not None
     req.decided_at = ctx.now
@@ -140,8 +140,7 @@ def file_periodic_report(ctx: Ctx, organisation_id: Any) -> dict[str, Any]:
     org = _org(ctx, organisation_id)
     people = [a for a in members(ctx, org) if a.valid_until]
     if not people:
-        raise RuleViolation.one("WZBAM173E", "organisation_id", status=409, 原因="承認を受けた利用者がいない",
-                                処理内容="定期報告")
+        raise RuleViolation.one("WZBAM173E", "organisation_id", status=409, **catalog.refusal("report_without_users"))
     earliest = min(a.valid_until for a in people if a.valid_until)
     due = add_months(earliest, -ctx.ed.periodic_report_due_months)
     report = PeriodicReport(organisation_id=org.id, filed_at=ctx.now, late=ctx.now > due)
@@ -169,7 +168,7 @@ def decide_periodic_report(ctx: Ctx, report_id: Any, approve: Any) -> dict[str, 
     if not isinstance(approve, bool):
         raise RuleViolation.one("RASIM400E", "approve", 理由="approve must be true or false")
     if report.status != "pending":
-        raise RuleViolation.one("WZBAM173E", "id", status=409, 原因="決定済みの定期報告", 処理内容="再度の決定")
+        raise RuleViolation.one("WZBAM173E", "id", status=409, **catalog.refusal("report_decided"))
     org = ctx.db.get(Organisation, report.organisation_id)
     assert org is not None
     report.status = "approved" if approve else "refused"
@@ -180,9 +179,9 @@ def decide_periodic_report(ctx: Ctx, report_id: Any, approve: Any) -> dict[str, 
             account.valid_until = add_years(account.valid_until, 1)
             schedule_validity_events(ctx, account)
         ctx.mail(account.email, "periodic_report_result", account.id, name=account.name, organisation=org.name,
-                 result="承認" if approve else "不承認",
-                 detail=(f"新しい有効期限: {account.valid_until:%Y/%m/%d}" if approve and account.valid_until
-                         else "引き続き利用することはできません。"))
+                 result=catalog.mail_word("report_approved" if approve else "report_refused"),
+                 detail=(catalog.mail_word("report_approved_detail", date=f"{account.valid_until:%Y/%m/%d}")
+                         if approve and account.valid_until else catalog.mail_word("report_refused_detail")))
     ctx.audit("periodic_report.decided", f"organisation:{org.id}", report=report.id, approved=approve)
     return report_view(report)
 
@@ -197,16 +196,16 @@ def _account_by_id(ctx: Ctx, auth_id: Any) -> Account:
 def set_account_state(ctx: Ctx, auth_id: Any, action: str) -> dict[str, Any]:
     """Bureau actions: suspend (利用停止), resume (再開), delete (抹消, e.g. on a retirement report)."""
     account = _account_by_id(ctx, auth_id)
-    transitions = {"suspend": ({Status.ACTIVE}, Status.SUSPENDED, "利用停止"),
-                   "resume": ({Status.SUSPENDED}, Status.ACTIVE, "利用再開"),
+    transitions = {"suspend": ({Status.ACTIVE}, Status.SUSPENDED, catalog.mail_word("suspend")),
+                   "resume": ({Status.SUSPENDED}, Status.ACTIVE, catalog.mail_word("resume")),
                    "delete": ({Status.ACTIVE, Status.SUSPENDED, Status.PENDING_PASSWORD, Status.LAPSED},
-                              Status.DELETED, "抹消")}
+                              Status.DELETED, catalog.mail_word("delete"))}
     if action not in transitions:
         raise RuleViolation.one("RASIM400E", "action", 理由="action must be suspend, resume or delete")
     allowed, new_status, label = transitions[action]
     if account.status not in allowed:
-        raise RuleViolation.one("WZBAM173E", "auth_id", status=409, 原因=f"現在の状態({account.status})",
-                                処理内容=label)
+        raise RuleViolation.one("WZBAM173E", "auth_id", status=409,
+                                **catalog.refusal("account_state", status=account.status, action=label))
     account.status = new_status
     ctx.mail(account.email, "account_status", account.id, name=account.name, auth_id=account.auth_id, action=label)
     ctx.audit(f"account.{action}", f"account:{account.id}", auth_id=account.auth_id)

@@ -84,3 +84,21 @@ def test_every_mail_template_renders(kind):
     subject, body = render(kind, {k: f"<{k}>" for k in keys})
     assert subject.startswith("【在留申請オンラインシステム】")
     assert "{" not in subject and not re.search(r"{\w+}", body)
+
+
+def test_every_refusal_fills_wzbam173e() -> None:
+    from simulator import catalog
+
+    for row in catalog.table("refusals.csv"):
+        params = catalog.refusal(row["key"], id_label="認証ID", status="active", action="抹消")
+        ja, en = catalog.message("WZBAM173E").render(params)
+        assert "【" not in ja and "【" not in en and params["原因"] in ja, (row["key"], ja)
+
+
+def test_mail_words_exist_for_every_use() -> None:
+    from simulator import catalog
+
+    for key in ("password_new", "password_changed", "password_reset", "suspend", "resume", "delete",
+                "report_approved", "report_refused", "report_refused_detail"):
+        assert catalog.mail_word(key)
+    assert "2025/01/31" in catalog.mail_word("report_approved_detail", date="2025/01/31")
