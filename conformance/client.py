@@ -147,6 +147,8 @@ class RasimClient:
     def call(self, method: str, path: str, json: Any = None, token: str | None = None,
              params: dict[str, Any] | None = None) -> Reply:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
+        if json is None and method.upper() in ("POST", "PUT", "PATCH"):
+            json = {}   # the API takes every write as a JSON object, if only {}
         return self.transport.request(method, path, json=json, params=params, headers=headers)
 
     # -- system and catalogue ------------------------------------------------------------------------

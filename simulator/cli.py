@@ -71,6 +71,9 @@ def serve(host: str, port: int, workers: int, migrate: bool, card_stack: bool | 
         from simulator.adapters.migrate import upgrade
 
         upgrade(config_from_env()["RASIM_DATABASE_URL"])
+    # links in mails point at this server unless RASIM_BASE_URL says otherwise (never at a Host header)
+    link_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else _url_host(host)
+    os.environ.setdefault("RASIM_BASE_URL", f"http://{link_host}:{port}")
     stack = _start_card_stack(host, port, workers, card_stack, demo_card, bridge_port)
     click.echo(f"rasim serving on http://{_url_host(host)}:{port}/ (edition {config_from_env()['RASIM_EDITION']})")
     if workers > 1:
@@ -85,7 +88,9 @@ def serve(host: str, port: int, workers: int, migrate: bool, card_stack: bool | 
 
     previous = signal.signal(signal.SIGTERM, terminate)
     try:
-        run_simple(host, port, _app(), threaded=True, use_reloader=False)
+        from simulator.web.boundary import RequestHandler
+
+        run_simple(host, port, _app(), threaded=True, use_reloader=False, request_handler=RequestHandler)
     except KeyboardInterrupt:
         pass
     finally:

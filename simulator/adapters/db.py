@@ -143,6 +143,7 @@ class LoginSession(Base):
     ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     end_reason: Mapped[str | None] = mapped_column(String(30), nullable=True)
     screen_token: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    channel: Mapped[str] = mapped_column(String(10), default="api", server_default="api")
 
 
 class Mail(Base):
@@ -227,6 +228,15 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA journal_mode=WAL")
             cur.close()
+            # SQLAlchemy, not the sqlite3 module, begins transactions (see _begin_immediate)
+            dbapi_conn.isolation_level = None
+
+        @event.listens_for(engine, "begin")
+        def _begin_immediate(conn):  # noqa: ANN001
+            # A unit of work takes SQLite's write lock when it begins, so two of them never read the
+            # same row and then both write it (a lost update of a failure count, or SQLITE_BUSY when
+            # a reader tries to become a writer). Writers queue on the busy timeout instead.
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
     return engine
 
 

@@ -16,8 +16,9 @@ from simulator.domain.accounts import AgentCertificateStatus, LoginFacts, Status
 from simulator.domain.certificate_number import InvalidCertificateNumber, normalize_agent_certificate_number
 from simulator.domain.errors import Problems, RuleViolation
 from simulator.domain.validation import check
+from simulator.services import credentials
 from simulator.services.context import Ctx, token_hash
-from simulator.services.passwords import check_new_password, hash_password, verify_password
+from simulator.services.passwords import check_new_password, hash_password
 
 
 def end_of_day(day: dt.date) -> dt.datetime:
@@ -223,50 +224,48 @@ def find_account(ctx: Ctx, auth_id: str) -> Account | None:
     return ctx.db.scalars(select(Account).where(Account.auth_id == auth_id)).first()
 
 
+def account_for_password_check(ctx: Ctx, auth_id: Any, password: Any) -> Account:
+    """The account an ID names, its row locked for the password rule; an unknown ID costs the same
+    time as a known one and answers WZBAM270E."""
+    account = find_account(ctx, auth_id.strip()) if isinstance(auth_id, str) and len(auth_id.strip()) <= 40 else None
+    if account is None:
+        credentials.spend_equal_time(password)
+        ctx.audit("login.failed", str(auth_id)[:40], reason="unknown_id")
+        raise RuleViolation.one("WZBAM270E", "auth_id", status=401)
+    ctx.actor = account.auth_id or ctx.actor
+    return credentials.lock_row(ctx, account)
+
+
+def refuse_by_state(ctx: Ctx, account: Account) -> LoginFacts:
+    """Deleted, suspended, not yet active: refused before the lock and the password (156E over 153E)."""
+    facts = login_facts(ctx, account)
+    code = rules.state_code(facts)
+    if code:
+        ctx.audit("login.refused", f"account:{account.id}", code=code)
+        raise credentials.kept(RuleViolation.one(code, "auth_id", status=403))
+    return facts
+
+
 def login(ctx: Ctx, auth_id: Any, password: Any, card_key_id: str | None = None) -> dict[str, Any]:
     """ID and password. Card categories come through services.cards.login_with_card, which passes
-    the key of the card that signed; without it they may log in only as seed 001 allows."""
+    the key of the card that signed; without it they may log in only as seed 001 allows.
+    Order: state, lock, password (credentials.check_password), then validity and expiry."""
     problems = Problems()
     if not isinstance(auth_id, str) or not auth_id.strip():
         problems.add("WZBAM001E", "auth_id")
     if not isinstance(password, str) or not password:
         problems.add("WZBAM001E", "password")
     problems.raise_if_any()
-    auth_id = auth_id.strip()
-    account = find_account(ctx, auth_id) if len(auth_id) <= 40 else None
-    if account is None:
-        ctx.audit("login.failed", auth_id[:40], reason="unknown_id")
-        raise RuleViolation.one("WZBAM270E", "auth_id", status=401)
-    ctx.actor = account.auth_id or ctx.actor
-    facts = login_facts(ctx, account)
-    code = rules.state_code(facts) or rules.lock_code(facts, ctx.now)
-    if code:
-        ctx.audit("login.refused", f"account:{account.id}", code=code)
-        violation = RuleViolation.one(code, "auth_id", status=403 if code != "WZBAM153E" else 423)
-        violation.keep_changes = True
-        raise violation
-    if not verify_password(account.password_hash, password):
-        account.failed_logins += 1
-        code = "WZBAM270E"
-        if account.failed_logins >= ctx.ed.lock_after_failures:
-            account.locked_until = ctx.now + dt.timedelta(hours=ctx.ed.lock_hours)
-            ctx.schedule(account.locked_until, "unlock", account.id, locked_until=account.locked_until.isoformat())
-            ctx.audit("account.locked", f"account:{account.id}", until=account.locked_until.isoformat())
-            code = "WZBAM153E"
-        ctx.audit("login.failed", f"account:{account.id}", reason="wrong_password", failures=account.failed_logins)
-        violation = RuleViolation.one(code, "password", status=401 if code == "WZBAM270E" else 423)
-        violation.keep_changes = True
-        raise violation
-    account.failed_logins = 0
-    account.locked_until = None
+    account = account_for_password_check(ctx, auth_id, password)
+    facts = refuse_by_state(ctx, account)
+    credentials.check_password(ctx, account, password)
     code = (rules.card_route_code(facts, ctx.now, card_key_id is not None, account.applications_in_progress)
             or rules.validity_code(facts, ctx.now) or rules.password_code(facts, ctx.now))
     if code:
         ctx.audit("login.refused", f"account:{account.id}", code=code)
         violation = RuleViolation.one(code, "password" if code == "WZBAM158E" else "auth_id", status=403)
         violation.extra = {"password_change_required": code == "WZBAM158E"}
-        violation.keep_changes = True
-        raise violation
+        raise credentials.kept(violation)
     return open_session(ctx, account)
 
 
@@ -278,7 +277,7 @@ def open_session(ctx: Ctx, account: Account) -> dict[str, Any]:
         s.ended_at, s.end_reason = ctx.now, "double_login"
     token = secrets.token_urlsafe(32)
     ctx.db.add(LoginSession(token_hash=token_hash(token), account_id=account.id, created_at=ctx.now,
-                            last_seen_at=ctx.now))
+                            last_seen_at=ctx.now, channel=ctx.channel))
     previous = account.last_login_at
     account.last_login_at = ctx.now
     ctx.actor = account.auth_id or ctx.actor
@@ -291,11 +290,13 @@ _END_CODES = {"double_login": "WZBAM099E", "timeout": "RASIM408E", "illegal_tran
 
 
 def authenticate(ctx: Ctx, token: Any) -> tuple[Account, LoginSession]:
-    """The account behind a session token; ends the session on timeout or a changed account state."""
+    """The account behind a session token; ends the session on timeout or a changed account state.
+    A token is good only on the channel that opened it: a screen login's token (kept in the
+    session cookie) is no bearer token for the API, and an API token opens no screen."""
     if not isinstance(token, str) or not token or len(token) > 200:
         raise RuleViolation.one("RASIM401E", status=401)
     session = ctx.db.scalars(select(LoginSession).where(LoginSession.token_hash == token_hash(token))).first()
-    if session is None:
+    if session is None or session.channel != ctx.channel:
         raise RuleViolation.one("RASIM401E", status=401)
     if session.ended_at is not None:
         raise RuleViolation.one(_END_CODES.get(session.end_reason or "", "RASIM401E"), status=401)
@@ -310,12 +311,11 @@ def authenticate(ctx: Ctx, token: Any) -> tuple[Account, LoginSession]:
         end_session(ctx, session, "account_state")
         raise _kept(RuleViolation.one(code, status=403))
     session.last_seen_at = ctx.now
+    ctx.login_session = session
     return account, session
 
 
-def _kept(v: RuleViolation) -> RuleViolation:
-    v.keep_changes = True
-    return v
+_kept = credentials.kept
 
 
 def end_session(ctx: Ctx, session: LoginSession, reason: str) -> None:
@@ -339,30 +339,52 @@ def illegal_transition(ctx: Ctx, token: Any) -> None:
 # --- passwords ----------------------------------------------------------------------------------------
 
 def change_password(ctx: Ctx, account: Account, current: Any, new: Any, confirm: Any) -> dict[str, Any]:
+    """利用者情報更新 (and the change of an expired password): the current password goes through the
+    login rule (a wrong one counts towards the lock); the other sessions of the account end."""
     problems = Problems()
     if not isinstance(current, str) or not current:
         problems.add("WZBAM001E", "current_password")
     check_new_password(ctx.ed, problems, new, confirm, "new_password", "new_password_confirm", "WZBAM162E")
     problems.raise_if_any()
-    if not verify_password(account.password_hash, current):
-        ctx.audit("password.change_failed", f"account:{account.id}")
-        raise _kept(RuleViolation.one("WZBAM154E", "current_password"))
+    credentials.lock_row(ctx, account)
+    credentials.check_password(ctx, account, current, "current_password", "WZBAM154E", 400)
+    return _replace_password(ctx, account, new)
+
+
+def _replace_password(ctx: Ctx, account: Account, new: str) -> dict[str, Any]:
     _start_password_life(ctx, account, new)
+    credentials.end_sessions(ctx, account, "password_changed", keep=ctx.login_session)
     ctx.mail(account.email, "password_set", account.id, name=account.name, action=catalog.mail_word("password_changed"))
     ctx.audit("password.changed", f"account:{account.id}")
     return {"changed": True, "password_expires_at": account.password_expires_at.isoformat()}
 
 
 def change_expired_password(ctx: Ctx, auth_id: Any, current: Any, new: Any, confirm: Any) -> dict[str, Any]:
-    """After WZBAM158E the user changes the password without a session."""
-    account = find_account(ctx, auth_id) if isinstance(auth_id, str) else None
-    if account is None or account.status != Status.ACTIVE or not verify_password(account.password_hash, current or ""):
-        raise RuleViolation.one("WZBAM270E", "auth_id", status=401)
-    ctx.actor = account.auth_id or ctx.actor
-    return change_password(ctx, account, current, new, confirm)
+    """After WZBAM158E the user changes the password without a session: the login's own checks
+    (state, lock, counted password, validity), and only while the password has in fact expired."""
+    problems = Problems()
+    if not isinstance(auth_id, str) or not auth_id.strip():
+        problems.add("WZBAM001E", "auth_id")
+    if not isinstance(current, str) or not current:
+        problems.add("WZBAM001E", "current_password")
+    check_new_password(ctx.ed, problems, new, confirm, "new_password", "new_password_confirm", "WZBAM162E")
+    problems.raise_if_any()
+    account = account_for_password_check(ctx, auth_id, current)
+    facts = refuse_by_state(ctx, account)
+    credentials.check_password(ctx, account, current, "current_password")
+    code = rules.validity_code(facts, ctx.now)
+    if code:
+        ctx.audit("login.refused", f"account:{account.id}", code=code)
+        raise _kept(RuleViolation.one(code, "auth_id", status=403))
+    if not rules.password_code(facts, ctx.now):
+        ctx.audit("password.change_refused", f"account:{account.id}", reason="not_expired")
+        raise _kept(RuleViolation.one("RASIM412E", "current_password", status=409))
+    return _replace_password(ctx, account, new)
 
 
 def request_password_reset(ctx: Ctx, auth_id: Any, email: Any) -> dict[str, Any]:
+    """パスワードを忘れた場合: a reset link by mail. A new link voids the older ones; at most the
+    edition's number of reset mails an hour per account (RASIM429E)."""
     problems = Problems()
     check({"auth_id": auth_id, "email": email}, ["auth_id", "email"], [], problems)
     problems.raise_if_any()
@@ -370,6 +392,14 @@ def request_password_reset(ctx: Ctx, auth_id: Any, email: Any) -> dict[str, Any]
     if account is None or account.email.lower() != email.strip().lower() or account.status != Status.ACTIVE:
         ctx.audit("password.reset_refused", str(auth_id)[:40])
         raise RuleViolation.one("WZBAM168E", "auth_id")
+    credentials.lock_row(ctx, account)
+    recent = ctx.db.scalars(select(Link).where(
+        Link.account_id == account.id, Link.purpose == "password_reset",
+        Link.created_at > ctx.now - dt.timedelta(hours=1))).all()
+    if len(recent) >= ctx.ed.reset_mails_per_hour:
+        ctx.audit("password.reset_throttled", f"account:{account.id}", within_hour=len(recent))
+        raise _kept(RuleViolation.one("RASIM429E", "auth_id", status=429))
+    void_links(ctx, account, "password_reset")
     url, link = ctx.new_link("password_reset", account.id, dt.timedelta(hours=ctx.ed.reset_link_valid_hours),
                              "/password-reset/new")
     ctx.mail(account.email, "password_reset_link", account.id, name=account.name, url=url,
@@ -378,16 +408,27 @@ def request_password_reset(ctx: Ctx, auth_id: Any, email: Any) -> dict[str, Any]
     return {"sent_to": account.email}
 
 
+def void_links(ctx: Ctx, account: Account, purpose: str) -> None:
+    """Older unused links of one purpose stop working (marked used now)."""
+    for old in ctx.db.scalars(select(Link).where(Link.account_id == account.id, Link.purpose == purpose,
+                                                 Link.used_at.is_(None))):
+        old.used_at = ctx.now
+
+
 def reset_password(ctx: Ctx, token: Any, password: Any, confirm: Any) -> dict[str, Any]:
+    """A new password from the reset link: every other reset link and every session of the account
+    end, and the lock is lifted."""
     link = open_link(ctx, token, ("password_reset",))
     problems = Problems()
     check_new_password(ctx.ed, problems, password, confirm, "password", "password_confirm", "WZBAM160E")
     problems.raise_if_any()
     account = ctx.db.get(Account, link.account_id)
     assert account is not None
-    link.used_at = ctx.now
+    credentials.lock_row(ctx, account)
+    void_links(ctx, account, "password_reset")
     _start_password_life(ctx, account, password)
     account.failed_logins, account.locked_until = 0, None   # the reset lifts the lock (WZBAM153E)
+    credentials.end_sessions(ctx, account, "password_reset")
     ctx.actor = account.auth_id or ctx.actor
     ctx.mail(account.email, "password_set", account.id, name=account.name, action=catalog.mail_word("password_reset"))
     ctx.audit("password.reset", f"account:{account.id}")

@@ -31,6 +31,8 @@ class Ctx:
     remote_addr: str | None = None
     outgoing: list[Mail] = field(default_factory=list)
     jpki: Any = None   # simulator.adapters.jpki.JpkiVerifier, set by the web runtime
+    channel: str = "api"   # api | screen | cli: where a login session may be used (sessions.channel)
+    login_session: Any = None   # the LoginSession the request authenticated with, if any
 
     # audit trail -----------------------------------------------------------------------
     def audit(self, action: str, target: str | None = None, **detail: object) -> None:

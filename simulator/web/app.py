@@ -11,6 +11,8 @@ from werkzeug.exceptions import HTTPException
 
 from simulator import catalog
 from simulator.adapters.db import make_engine, make_session_factory
+from simulator.web import boundary
+from simulator.web.boundary import parse_switch
 
 DEFAULT_DB = "sqlite:///var/rasim.sqlite3"
 
@@ -33,7 +35,7 @@ def config_from_env() -> dict[str, Any]:
     return {
         "RASIM_DATABASE_URL": os.environ.get("RASIM_DATABASE_URL", DEFAULT_DB),
         "RASIM_EDITION": os.environ.get("RASIM_EDITION", catalog.edition().name),
-        "RASIM_TEST_SUPPORT": os.environ.get("RASIM_TEST_SUPPORT", "1") not in ("0", "false", "no"),
+        "RASIM_TEST_SUPPORT": os.environ.get("RASIM_TEST_SUPPORT", "1"),
         "RASIM_SMTP_URL": os.environ.get("RASIM_SMTP_URL") or None,
         "RASIM_BASE_URL": os.environ.get("RASIM_BASE_URL") or None,
         "RASIM_CARDS_DIR": os.environ.get("RASIM_CARDS_DIR", str(var_dir / "cards")),
@@ -47,11 +49,14 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.config.update(config_from_env())
     app.config.update(overrides or {})
     catalog.edition(app.config["RASIM_EDITION"])   # unknown edition: fail at start, clearly
+    app.config["RASIM_TEST_SUPPORT"] = parse_switch("RASIM_TEST_SUPPORT", app.config["RASIM_TEST_SUPPORT"])
     app.config["SECRET_KEY"] = app.config.get("SECRET_KEY") or _secret_key(Path(app.config["RASIM_VAR_DIR"]))
     app.config["RASIM_MAX_REQUEST_BYTES"] = catalog.edition(app.config["RASIM_EDITION"]).max_request_bytes
     app.config["MAX_CONTENT_LENGTH"] = app.config["RASIM_MAX_REQUEST_BYTES"] * 2
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    # Flask's defaults already hold these keys (SAMESITE None), so setdefault would never apply
+    overrides = overrides or {}
+    app.config["SESSION_COOKIE_HTTPONLY"] = overrides.get("SESSION_COOKIE_HTTPONLY", True)
+    app.config["SESSION_COOKIE_SAMESITE"] = overrides.get("SESSION_COOKIE_SAMESITE", "Lax")
     url = app.config["RASIM_DATABASE_URL"]
     engine = make_engine(url)
     app.extensions["rasim.engine"] = engine
@@ -72,7 +77,18 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     if screens is not None:
         screens.init_app(app)
     _error_handlers(app)
+    boundary.install(app)
     return app
+
+
+def _with_allow(response: Any, exc: HTTPException) -> Any:
+    """A 405 names the methods that are allowed (RFC 9110 §15.5.6)."""
+    allow = dict(exc.get_headers()).get("Allow")
+    if allow:
+        body, status = response if isinstance(response, tuple) else (response, None)
+        body.headers["Allow"] = allow
+        return (body, status) if status is not None else body
+    return response
 
 
 def _error_handlers(app: Flask) -> None:
@@ -89,10 +105,12 @@ def _error_handlers(app: Flask) -> None:
         status = exc.code or 500
         if wants_json() or "screens" not in app.blueprints:
             params = {"理由": exc.description or ""} if status == 400 else {}
-            return http_error(codes.get(status, "RASIM400E"), status, **params)
-        from simulator.web.screens import render_http_error
+            response = http_error(codes.get(status, "RASIM400E"), status, **params)
+        else:
+            from simulator.web.screens import render_http_error
 
-        return render_http_error(exc)
+            response = render_http_error(exc)
+        return _with_allow(response, exc)
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):  # noqa: ANN202

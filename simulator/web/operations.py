@@ -2,6 +2,7 @@
 and query schema; the same declaration checks the request and writes /api/openapi.json."""
 from __future__ import annotations
 
+import inspect
 import json
 import re
 from dataclasses import dataclass, field
@@ -10,6 +11,7 @@ from typing import Any, Callable
 from flask import Blueprint, current_app, jsonify, request
 
 from simulator.domain.errors import RuleViolation
+from simulator.web.boundary import has_nul
 from simulator.web.errors import error_response
 
 JSON_TYPES: dict[str, tuple[type, ...]] = {
@@ -30,6 +32,11 @@ class Operation:
     query: dict[str, str] = field(default_factory=dict)
     auth: bool = False
     faq: str = ""
+    status: int = 200    # the status of success: 201 where something is created
+
+    def __post_init__(self) -> None:
+        if self.method in WRITE_METHODS and self.body is None:
+            self.body = {}   # a write always takes a JSON object, if only {} (no cross-site form posts)
 
     @property
     def openapi_path(self) -> str:
@@ -37,6 +44,7 @@ class Operation:
 
 
 REGISTRY: list[Operation] = []
+WRITE_METHODS = ("POST", "PUT", "PATCH")
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1   # integers of the API are ids and counts: a database INTEGER
 
 
@@ -53,35 +61,27 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
-def _has_nul(value: Any) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(v) for v in value)
-    return False
-
-
 def _read_body(op: Operation) -> dict[str, Any]:
     if op.body is None:
         return {}
     limit = current_app.config.get("RASIM_MAX_REQUEST_BYTES", 1 << 20)
     if request.content_length is not None and request.content_length > limit:
         raise BadRequest("too large", code="RASIM413E", status=413)
+    # JSON only, whatever the body: a browser's cross-site form post (form-urlencoded, multipart,
+    # text/plain) never reaches a use case, not even one that needs no fields
+    if request.mimetype != "application/json":
+        raise BadRequest("", code="RASIM415E", status=415)
     raw = request.get_data(cache=True)
     if len(raw) > limit:
         raise BadRequest("too large", code="RASIM413E", status=413)
     if not raw.strip():
-        data: Any = {}
+        raise BadRequest("the body must be a JSON object ({} when there is nothing to send)")
     else:
-        if request.mimetype != "application/json":
-            raise BadRequest("", code="RASIM415E", status=415)
         try:
             data = json.loads(raw.decode("utf-8"), parse_constant=_no_constant)
             # a lone surrogate (\ud800) decodes but is no character: refuse it here, not deep in a hash or a query
             json.dumps(data, ensure_ascii=False).encode("utf-8")
-            nul = _has_nul(data)
+            nul = has_nul(data)
         except (UnicodeError, ValueError, RecursionError):
             raise BadRequest("malformed JSON") from None
         if nul:   # NUL: no text of the system holds it, and PostgreSQL cannot store it
@@ -125,11 +125,14 @@ def bearer_token() -> str | None:
 
 def operation(bp: Blueprint, prefix: str, method: str, path: str, operation_id: str, summary: str, tag: str,
               body: dict[str, str] | None = None, required: list[str] | None = None,
-              query: dict[str, str] | None = None, auth: bool = False, faq: str = "") -> Callable:
-    op = Operation(operation_id, method, path, prefix, summary, tag, body, required or [], query or {}, auth, faq)
+              query: dict[str, str] | None = None, auth: bool = False, faq: str = "", status: int = 200) -> Callable:
+    op = Operation(operation_id, method, path, prefix, summary, tag, body, required or [], query or {}, auth, faq,
+                   status)
     REGISTRY.append(op)
 
     def decorator(fn: Callable[..., Any]) -> Callable[..., Any]:
+        takes_body = "body" in inspect.signature(fn).parameters
+
         def view(**path_args: Any):  # noqa: ANN202
             try:
                 if any(isinstance(v, int) and not INT_MIN <= v <= INT_MAX or isinstance(v, str) and "\x00" in v
@@ -137,7 +140,9 @@ def operation(bp: Blueprint, prefix: str, method: str, path: str, operation_id: 
                     raise RuleViolation.one("RASIM404E", status=404)   # no row can have that id
                 kwargs: dict[str, Any] = dict(path_args)
                 if op.body is not None:
-                    kwargs["body"] = _read_body(op)
+                    body = _read_body(op)
+                    if takes_body:
+                        kwargs["body"] = body
                 if op.query:
                     kwargs["query"] = _read_query(op)
                 elif request.args:
@@ -150,10 +155,7 @@ def operation(bp: Blueprint, prefix: str, method: str, path: str, operation_id: 
                 result = fn(**kwargs)
             except RuleViolation as v:
                 return error_response(v)
-            status = 200
-            if isinstance(result, tuple):
-                result, status = result
-            return jsonify(result), status
+            return jsonify(result), op.status
 
         view.__name__ = operation_id
         bp.add_url_rule(path, endpoint=operation_id, view_func=view, methods=[method])
@@ -162,14 +164,18 @@ def operation(bp: Blueprint, prefix: str, method: str, path: str, operation_id: 
     return decorator
 
 
-def openapi(title: str, version: str) -> dict[str, Any]:
+def openapi(title: str, version: str, prefixes: tuple[str, ...] | None = None) -> dict[str, Any]:
+    """The OpenAPI document of the operations under `prefixes` (all when None)."""
     paths: dict[str, dict[str, Any]] = {}
     error_schema = {"$ref": "#/components/schemas/Errors"}
     for op in REGISTRY:
+        if prefixes is not None and op.prefix not in prefixes:
+            continue
         item: dict[str, Any] = {
             "operationId": op.operation_id, "summary": op.summary, "tags": [op.tag],
             "responses": {
-                "200": {"description": "OK", "content": {"application/json": {"schema": {"type": "object"}}}},
+                str(op.status): {"description": "Created" if op.status == 201 else "OK",
+                                 "content": {"application/json": {"schema": {"type": "object"}}}},
                 "4XX": {"description": "Refused with the system's own codes",
                         "content": {"application/json": {"schema": error_schema}}},
             },
@@ -183,7 +189,7 @@ def openapi(title: str, version: str) -> dict[str, Any]:
         if params:
             item["parameters"] = params
         if op.body is not None:
-            item["requestBody"] = {"required": bool(op.required), "content": {"application/json": {"schema": {
+            item["requestBody"] = {"required": op.method in WRITE_METHODS or bool(op.required), "content": {"application/json": {"schema": {
                 "type": "object", "additionalProperties": False,
                 "properties": {k: {"type": t} for k, t in op.body.items()},
                 **({"required": op.required} if op.required else {})}}}}

@@ -117,9 +117,9 @@ def list_certificates() -> Any:
            "Record a usage request (利用申出) handed in at a bureau", "bureau",
            body={"organisation_id": INT, "organisation_name": S, "organisation_kind": S, "organisation_address": S,
                  "name": S, "email": S, "phone": S, "birth_date": S},
-           required=["name", "email"], faq="Q1-3 Q3-1")
+           required=["name", "email"], faq="Q1-3 Q3-1", status=201)
 def file_usage_request(body: dict) -> Any:
-    return run(organisations.file_usage_request, body, actor="bureau"), 201
+    return run(organisations.file_usage_request, body, actor="bureau")
 
 
 @operation(bp, P, "GET", "/usage-requests", "listUsageRequests", "Usage requests", "bureau", query={"status": S})
@@ -135,9 +135,9 @@ def decide_usage_request(request_id: int, body: dict) -> Any:
 
 
 @operation(bp, P, "POST", "/organisations/<int:organisation_id>/periodic-reports", "filePeriodicReport",
-           "Record an organisation's periodic report (定期報告)", "bureau", faq="Q9-1 Q9-2")
+           "Record an organisation's periodic report (定期報告)", "bureau", faq="Q9-1 Q9-2", status=201)
 def file_periodic_report(organisation_id: int) -> Any:
-    return run(organisations.file_periodic_report, organisation_id, actor="bureau"), 201
+    return run(organisations.file_periodic_report, organisation_id, actor="bureau")
 
 
 @operation(bp, P, "POST", "/periodic-reports/<int:report_id>/decision", "decidePeriodicReport",

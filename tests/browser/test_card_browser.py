@@ -89,7 +89,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     base = f"http://127.0.0.1:{port}"
     app = create_app({"RASIM_DATABASE_URL": url, "RASIM_VAR_DIR": str(root / "var"), "SECRET_KEY": "card-browser",
                       "RASIM_TEST_SUPPORT": True, "RASIM_CARDS_DIR": str(cards.root),
-                      "RASIM_CARD_BRIDGE_URL": f"http://127.0.0.1:{bridge_port}"})
+                      "RASIM_CARD_BRIDGE_URL": f"http://127.0.0.1:{bridge_port}", "RASIM_BASE_URL": base})
     httpd = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()

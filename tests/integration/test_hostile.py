@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from simulator import catalog
-from simulator.adapters.db import Base
+from simulator.adapters.db import Account, Base
 from simulator.adapters.migrate import upgrade
 from simulator.web import api as _api_module  # noqa: F401 - importing the blueprints fills the registry
 from simulator.web import test_support as _test_support_module  # noqa: F401
@@ -161,7 +161,12 @@ class Walker:
         self.api.call("POST", "/test-support/maintenance", {"active": False}, expect=200)
 
     def fresh_token(self) -> str:
+        """Log in again; wrong current passwords of the walk may have locked the account (the login
+        rule counts them), so the lock is lifted in the database first (test plumbing)."""
         self.reset_world()
+        with self.app.extensions["rasim.sessions"].begin() as db:
+            db.execute(update(Account).where(Account.auth_id == self.w["me"])
+                       .values(failed_logins=0, locked_until=None))
         return self.api.login(self.w["me"])
 
     def send(self, op: Operation, *, path: str | None = None, data: bytes | str | None = None,

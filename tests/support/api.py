@@ -29,6 +29,8 @@ class Api:
         headers = dict(kw.pop("headers", {}) or {})
         if token:
             headers["Authorization"] = f"Bearer {token}"
+        if json is None and method.upper() in ("POST", "PUT", "PATCH") and "data" not in kw:
+            json = {}   # every write takes a JSON object, if only {}
         if json is not None:
             kw["json"] = json
         r = getattr(self.client, method.lower())(path, headers=headers, **kw)

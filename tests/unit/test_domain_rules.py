@@ -193,18 +193,6 @@ def test_password_expiry():
     assert rules.password_code(facts(password_expires_at=NOW + dt.timedelta(seconds=1)), NOW) is None
 
 
-def test_login_service_checks_state_then_lock_then_password_then_validity():
-    """The order lives in services/accounts.login: a deleted, locked account says 156E, not 153E."""
-    import inspect
-
-    from simulator.services import accounts
-
-    src = inspect.getsource(accounts.login)
-    order = [src.index(s) for s in ("rules.state_code", "rules.lock_code", "verify_password",
-                                    "rules.validity_code", "rules.password_code")]
-    assert order == sorted(order)
-
-
 def test_new_auth_id_follows_the_edition_pattern():
     import re
 

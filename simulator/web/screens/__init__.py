@@ -20,12 +20,16 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(support.bp)
 
 
+SCREEN_CODES = {400: "RASIM400E", 404: "RASIM404E", 405: "RASIM405E", 413: "RASIM413E"}
+
+
 def render_http_error(exc: BaseException) -> Any:
     """A friendly page in place of any HTTP error or unexpected exception: never a traceback."""
     status = exc.code if isinstance(exc, HTTPException) and exc.code else 500
-    code = "RASIM404E" if status == 404 else "WZBAM098E"
+    code = SCREEN_CODES.get(status, "WZBAM098E")
+    params = {"理由": exc.description or ""} if status == 400 and isinstance(exc, HTTPException) else {}
     try:
-        body, _ = ui.message_page([code], status)
+        body, _ = ui.message_page([code], status, **params)
         return guard.no_store(Response(body, status, mimetype="text/html"))
     except Exception:  # noqa: BLE001 - the last line of defence must not fail itself
         from simulator import catalog

@@ -31,10 +31,12 @@ def remember_language() -> None:
 
 
 def lang_url(code: str) -> str:
-    """The current page in another language (the other query parameters, e.g. a link token, kept)."""
+    """The current page in another language (the other query parameters, e.g. a link token, kept).
+    A query-only reference: the path is never echoed, so `/\\evil.example/x` cannot become a link to
+    another host."""
     args = {k: v for k, v in request.args.items() if k != "lang"}
     args["lang"] = code
-    return f"{request.path}?{urlencode(args)}"
+    return f"?{urlencode(args)}"
 
 
 def t(key: str, in_lang: str | None = None, **params: Any) -> str:
