@@ -127,8 +127,10 @@ def file_registration(ctx: Ctx, account: Account, **audit_detail: object) -> Non
 # --- links sent by mail -------------------------------------------------------------------------
 
 def open_link(ctx: Ctx, token: Any, purposes: tuple[str, ...]) -> Link:
-    if not isinstance(token, str) or not token or len(token) > 200:
-        raise RuleViolation.one("RASIM410E", "token", status=410)
+    if not isinstance(token, str) or not token:
+        raise RuleViolation.one("WZBAM001E", "token")
+    if len(token) > 200:   # longer than any link's token: malformed, not expired
+        raise RuleViolation.one("RASIM400E", "token", 理由="token longer than 200 characters")
     link = ctx.db.scalars(select(Link).where(Link.token_hash == token_hash(token))).first()
     if link is None or link.purpose not in purposes or link.used_at is not None or link.expires_at <= ctx.now:
         if link is not None and link.purpose == "initial_password" and link.expires_at <= ctx.now:
@@ -156,11 +158,11 @@ def _start_password_life(ctx: Ctx, account: Account, password: str) -> None:
 
 def set_initial_password(ctx: Ctx, token: Any, password: Any, password_confirm: Any) -> dict[str, Any]:
     """The URL of the registration mail (Q2-5) or of the usage-request approval mail (Q3-7)."""
-    link = open_link(ctx, token, ("registration", "initial_password"))
-    problems = Problems()
+    problems = Problems()   # the form first: a malformed request is refused before the link is looked up
     check_new_password(ctx.ed, problems, password, password_confirm, "password", "password_confirm",
                        "WZBAM160E")
     problems.raise_if_any()
+    link = open_link(ctx, token, ("registration", "initial_password"))
     account = ctx.db.get(Account, link.account_id)
     assert account is not None
     if account.status != Status.PENDING_PASSWORD:
@@ -418,10 +420,10 @@ def void_links(ctx: Ctx, account: Account, purpose: str) -> None:
 def reset_password(ctx: Ctx, token: Any, password: Any, confirm: Any) -> dict[str, Any]:
     """A new password from the reset link: every other reset link and every session of the account
     end, and the lock is lifted."""
-    link = open_link(ctx, token, ("password_reset",))
     problems = Problems()
     check_new_password(ctx.ed, problems, password, confirm, "password", "password_confirm", "WZBAM160E")
     problems.raise_if_any()
+    link = open_link(ctx, token, ("password_reset",))
     account = ctx.db.get(Account, link.account_id)
     assert account is not None
     credentials.lock_row(ctx, account)

@@ -14,6 +14,7 @@ from simulator.web.runtime import run
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 P = "/api/v1"
 S, B, INT = "string", "boolean", "integer"
+TOKEN = {"type": "string", "maxLength": 200}   # the token of a mail link
 
 
 def as_user(token: str, fn: Callable[..., Any], *args: Any) -> Any:
@@ -67,14 +68,14 @@ def login_with_card(body: dict) -> Any:
 
 
 @operation(bp, P, "POST", "/links/inspect", "inspectLink", "What a link from a mail is for, and whether it is valid",
-           "registration", body={"token": S}, required=["token"])
+           "registration", body={"token": TOKEN}, required=["token"])
 def inspect_link(body: dict) -> Any:
     return run(accounts.describe_link, body.get("token"))
 
 
 @operation(bp, P, "POST", "/registrations/password", "setInitialPassword",
            "Set the initial password from the registration or approval mail; issues or confirms the ID",
-           "registration", body={"token": S, "password": S, "password_confirm": S},
+           "registration", body={"token": TOKEN, "password": S, "password_confirm": S},
            required=["token", "password", "password_confirm"], faq="Q2-5 Q3-7")
 def set_initial_password(body: dict) -> Any:
     return run(accounts.set_initial_password, body.get("token"), body.get("password"), body.get("password_confirm"))
@@ -122,7 +123,7 @@ def request_password_reset(body: dict) -> Any:
 
 @operation(bp, P, "POST", "/password-reset/complete", "resetPassword",
            "Set a new password from the reset link; lifts a lock", "password",
-           body={"token": S, "password": S, "password_confirm": S}, required=["token", "password", "password_confirm"],
+           body={"token": TOKEN, "password": S, "password_confirm": S}, required=["token", "password", "password_confirm"],
            faq="Q12-4 Q12-7")
 def reset_password(body: dict) -> Any:
     return run(accounts.reset_password, body.get("token"), body.get("password"), body.get("password_confirm"))
@@ -142,7 +143,7 @@ def change_me(body: dict, token: str) -> Any:
 
 
 @operation(bp, P, "POST", "/me/email/confirm", "confirmEmailChange", "Confirm a new e-mail address from its link",
-           "user", body={"token": S}, required=["token"], faq="Q12-2")
+           "user", body={"token": TOKEN}, required=["token"], faq="Q12-2")
 def confirm_email(body: dict) -> Any:
     return run(accounts.confirm_email_change, body.get("token"))
 
@@ -178,4 +179,5 @@ def register_openapi(app) -> None:  # noqa: ANN001
     def openapi_json():  # noqa: ANN202
         """The API and, while test support is on, its operations too (off: not a word of them)."""
         prefixes = (P, "/test-support") if app.config["RASIM_TEST_SUPPORT"] else (P,)
-        return jsonify(openapi("rasim — Residence Application Online System simulator", "0.1.0", prefixes))
+        return jsonify(openapi("rasim — Residence Application Online System simulator", "0.1.0",
+                               catalog.edition(app.config["RASIM_EDITION"]), prefixes))

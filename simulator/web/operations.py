@@ -13,6 +13,7 @@ from flask import Blueprint, current_app, jsonify, request
 from simulator.domain.errors import RuleViolation
 from simulator.web.boundary import has_nul
 from simulator.web.errors import error_response
+from simulator.web.schemas import admits, body_schema, json_type, query_schema
 
 JSON_TYPES: dict[str, tuple[type, ...]] = {
     "string": (str,), "boolean": (bool,), "integer": (int,), "number": (int, float), "object": (dict,),
@@ -91,13 +92,27 @@ def _read_body(op: Operation) -> dict[str, Any]:
     for key, value in data.items():
         if key not in op.body:
             raise BadRequest(f"unknown field {key[:40]!r}", field=key[:40])
-        expected = JSON_TYPES[op.body[key]]
-        if value is not None and (not isinstance(value, expected) or
-                                  (op.body[key] in ("integer", "number") and isinstance(value, bool))):
-            raise BadRequest(f"{key} must be {op.body[key]}", field=key)
-        if op.body[key] == "integer" and value is not None and not (INT_MIN <= value <= INT_MAX):
+        kind = json_type(op.body[key])
+        if not isinstance(value, JSON_TYPES[kind]) or (kind in ("integer", "number") and isinstance(value, bool)):
+            raise BadRequest(f"{key} must be {kind}" + (" (leave it out rather than null)" if value is None else ""),
+                             field=key)
+        if kind == "integer" and not (INT_MIN <= value <= INT_MAX):
             raise BadRequest(f"{key} is out of range", field=key)
     return data
+
+
+def _edition() -> Any:
+    from simulator import catalog
+
+    return catalog.edition(current_app.config["RASIM_EDITION"])
+
+
+def refusal_status(op: Operation, v: RuleViolation, body: dict[str, Any] | None) -> int:
+    """A use case refuses with 400 what it finds wrong; when the body was well-formed under the
+    documented schema, the refusal is of a well-formed request: 422 (the system's code the same)."""
+    if v.status != 400 or op.body is None or body is None:
+        return v.status
+    return 422 if admits(body_schema(op.body, op.required, _edition()), body) else 400
 
 
 def _read_query(op: Operation) -> dict[str, Any]:
@@ -107,12 +122,15 @@ def _read_query(op: Operation) -> dict[str, Any]:
             raise BadRequest(f"unknown query parameter {key[:40]!r}", field=key[:40])
         if "\x00" in value:
             raise BadRequest("NUL characters are not allowed", field=key)
-        if op.query[key] == "integer":
-            if not re.fullmatch(r"\d{1,9}", value):
-                raise BadRequest(f"{key} must be an integer", field=key)
+        schema = query_schema(op.query[key])
+        if schema["type"] == "integer":
+            if not re.fullmatch(r"-?\d{1,10}", value) or not schema["minimum"] <= int(value) <= schema["maximum"]:
+                raise BadRequest(f"{key} must be an integer from {schema['minimum']} to {schema['maximum']}", field=key)
             out[key] = int(value)
         else:
-            out[key] = value[:200]
+            if len(value) > schema["maxLength"]:
+                raise BadRequest(f"{key} is longer than {schema['maxLength']} characters", field=key)
+            out[key] = value
     return out
 
 
@@ -139,6 +157,7 @@ def operation(bp: Blueprint, prefix: str, method: str, path: str, operation_id: 
                        for v in path_args.values()):
                     raise RuleViolation.one("RASIM404E", status=404)   # no row can have that id
                 kwargs: dict[str, Any] = dict(path_args)
+                body = None
                 if op.body is not None:
                     body = _read_body(op)
                     if takes_body:
@@ -152,7 +171,11 @@ def operation(bp: Blueprint, prefix: str, method: str, path: str, operation_id: 
                     if not token:
                         raise RuleViolation.one("RASIM401E", status=401)
                     kwargs["token"] = token
-                result = fn(**kwargs)
+                try:
+                    result = fn(**kwargs)
+                except RuleViolation as refused:
+                    refused.status = refusal_status(op, refused, body)
+                    raise
             except RuleViolation as v:
                 return error_response(v)
             return jsonify(result), op.status
@@ -164,8 +187,8 @@ def operation(bp: Blueprint, prefix: str, method: str, path: str, operation_id: 
     return decorator
 
 
-def openapi(title: str, version: str, prefixes: tuple[str, ...] | None = None) -> dict[str, Any]:
-    """The OpenAPI document of the operations under `prefixes` (all when None)."""
+def openapi(title: str, version: str, ed: Any, prefixes: tuple[str, ...] | None = None) -> dict[str, Any]:
+    """The OpenAPI document of the operations under `prefixes` (all when None), for edition `ed`."""
     paths: dict[str, dict[str, Any]] = {}
     error_schema = {"$ref": "#/components/schemas/Errors"}
     for op in REGISTRY:
@@ -176,7 +199,11 @@ def openapi(title: str, version: str, prefixes: tuple[str, ...] | None = None) -
             "responses": {
                 str(op.status): {"description": "Created" if op.status == 201 else "OK",
                                  "content": {"application/json": {"schema": {"type": "object"}}}},
-                "4XX": {"description": "Refused with the system's own codes",
+                "4XX": {"description": "Refused with the system's own codes: 400 a body the schema refuses, "
+                                       "401 not logged in or a wrong password, 403 not allowed, 404 not found, "
+                                       "409 a conflicting state, 410 a link that expired or was used, "
+                                       "415 not JSON, 422 a well-formed body the system's rules refuse, "
+                                       "423 a locked account, 429 too many requests",
                         "content": {"application/json": {"schema": error_schema}}},
             },
         }
@@ -185,14 +212,12 @@ def openapi(title: str, version: str, prefixes: tuple[str, ...] | None = None) -
         params = [{"name": n, "in": "path", "required": True, "schema": {"type": "integer" if f"int:{n}" in op.path
                                                                            else "string"}}
                   for n in re.findall(r"<(?:\w+:)?(\w+)>", op.path)]
-        params += [{"name": n, "in": "query", "required": False, "schema": {"type": t}} for n, t in op.query.items()]
+        params += [{"name": n, "in": "query", "required": False, "schema": query_schema(t)} for n, t in op.query.items()]
         if params:
             item["parameters"] = params
         if op.body is not None:
-            item["requestBody"] = {"required": op.method in WRITE_METHODS or bool(op.required), "content": {"application/json": {"schema": {
-                "type": "object", "additionalProperties": False,
-                "properties": {k: {"type": t} for k, t in op.body.items()},
-                **({"required": op.required} if op.required else {})}}}}
+            item["requestBody"] = {"required": op.method in WRITE_METHODS or bool(op.required), "content": {
+                "application/json": {"schema": body_schema(op.body, op.required, ed)}}}
         if op.auth:
             item["security"] = [{"session": []}]
         paths.setdefault(op.openapi_path, {})[op.method.lower()] = item

@@ -19,6 +19,8 @@ from simulator.web.runtime import run
 bp = Blueprint("test_support", __name__, url_prefix="/test-support")
 P = "/test-support"
 S, B, INT, N = "string", "boolean", "integer", "number"
+LIMIT = {"type": "integer", "minimum": 1, "maximum": 1000}          # mails per answer
+AUDIT_LIMIT = {"type": "integer", "minimum": 1, "maximum": 2000}    # audit entries per answer
 
 
 @bp.before_request
@@ -76,12 +78,12 @@ def _list_mails(ctx: Ctx, query: dict) -> dict[str, Any]:
         q = q.where(Mail.kind == query["kind"])
     if query.get("after_id"):
         q = q.where(Mail.id > query["after_id"])
-    q = q.limit(min(query.get("limit") or 500, 1000))
+    q = q.limit(query.get("limit") or 500)
     return {"mails": [mail_view(m) for m in ctx.db.scalars(q)]}
 
 
 @operation(bp, P, "GET", "/mails", "listMails", "Mails in the outbox, oldest first", "mail",
-           query={"to": S, "kind": S, "after_id": INT, "limit": INT}, faq="Q12-1")
+           query={"to": S, "kind": S, "after_id": INT, "limit": LIMIT}, faq="Q12-1")
 def list_mails(query: dict) -> Any:
     return run(_list_mails, query)
 
@@ -183,14 +185,14 @@ def _audit(ctx: Ctx, query: dict) -> dict[str, Any]:
         q = q.where(AuditEntry.action == query["action"])
     if query.get("target"):
         q = q.where(AuditEntry.target == query["target"])
-    rows = ctx.db.scalars(q.limit(min(query.get("limit") or 200, 2000)))
+    rows = ctx.db.scalars(q.limit(query.get("limit") or 200))
     return {"entries": [{"id": e.id, "at": e.at.isoformat(), "actor": e.actor, "action": e.action,
                          "target": e.target, "detail": json.loads(e.detail or "{}"), "remote_addr": e.remote_addr}
                         for e in rows]}
 
 
 @operation(bp, P, "GET", "/audit", "listAuditEntries", "The audit trail (証跡), newest first", "audit",
-           query={"actor": S, "action": S, "target": S, "limit": INT}, faq="Q13-1")
+           query={"actor": S, "action": S, "target": S, "limit": AUDIT_LIMIT}, faq="Q13-1")
 def list_audit(query: dict) -> Any:
     return run(_audit, query)
 
@@ -204,7 +206,7 @@ def set_jpki(body: dict) -> Any:
 
 @operation(bp, P, "POST", "/accounts/<auth_id>/applications-in-progress", "setApplicationsInProgress",
            "How many applications of the account are in progress (stand-in until applications exist)", "bureau",
-           body={"count": INT}, required=["count"])
+           body={"count": {"type": "integer", "minimum": 0, "maximum": 10_000}}, required=["count"])
 def set_applications(auth_id: str, body: dict) -> Any:
     return run(cards.set_applications_in_progress, auth_id, body.get("count"), actor="test-support")
 

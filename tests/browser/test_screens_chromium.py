@@ -38,9 +38,9 @@ def free_port() -> int:
 def server(tmp_path: Path) -> Iterator[str]:
     url = f"sqlite:///{tmp_path}/rasim.sqlite3"
     upgrade(url)
-    app = create_app({"RASIM_DATABASE_URL": url, "RASIM_VAR_DIR": str(tmp_path / "var"), "SECRET_KEY": "browser",
-                      "RASIM_TEST_SUPPORT": True})
     port = free_port()
+    app = create_app({"RASIM_DATABASE_URL": url, "RASIM_VAR_DIR": str(tmp_path / "var"), "SECRET_KEY": "browser",
+                      "RASIM_TEST_SUPPORT": True, "RASIM_BASE_URL": f"http://127.0.0.1:{port}"})
     httpd = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()

@@ -92,7 +92,7 @@ def test_a_refused_action_sends_nothing(smtp, smtp_app):  # noqa: ANN001
     api = Api(smtp_app.test_client())
     api.set_clock("2024-04-01T09:00:00")
     api.put_certificate(valid_until="2030-03-31")
-    api.call("POST", "/api/v1/registrations/agent", registration_body(birth_date="1980-01-03"), expect=400)
+    api.call("POST", "/api/v1/registrations/agent", registration_body(birth_date="1980-01-03"), expect=422)
     assert collector.envelopes == [] and api.mails() == []
 
 
