@@ -38,15 +38,19 @@ run: system-deps $(STAMPS)/venv
 	$(VENV)/bin/rasim seed --demo
 	$(VENV)/bin/rasim serve --host 127.0.0.1 --port $(PORT)
 
-# Every test: pass 1 on SQLite (unit, integration, card on pcscd, browser on Chromium, FAQ scenarios
-# in-process); pass 2 the account tests and the scenarios again on a real PostgreSQL server that the
-# tests start themselves, plus the multi-process tests; pass 3 the conformance run over HTTP.
+# Every test: pass 1 on SQLite (unit, integration — security, concurrency on `rasim serve` with 1 and 4
+# workers, schemathesis over the OpenAPI document —, card on pcscd, browser on Chromium, FAQ scenarios
+# in-process); pass 2 the account, security, concurrency and schemathesis tests and the scenarios again
+# on a real PostgreSQL server that the tests start themselves, plus the multi-process tests; pass 3 the
+# conformance run over HTTP.
 test: install
 	$(VENV)/bin/ruff check simulator virtual_card conformance tests
 	$(PY) -m pytest -p no:cacheprovider tests --ignore=tests/postgres
 	RASIM_TEST_DATABASE=postgres $(PY) -m pytest -p no:cacheprovider \
 	    tests/integration/test_accounts_api.py tests/integration/test_access.py \
 	    tests/integration/test_hostile.py tests/integration/test_smtp.py \
+	    tests/integration/test_security.py tests/integration/test_concurrency.py \
+	    tests/integration/test_openapi_fuzz.py \
 	    tests/test_conformance_inprocess.py tests/postgres
 	$(VENV)/bin/rasim conformance run --report artifacts/conformance
 

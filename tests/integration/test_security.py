@@ -324,3 +324,12 @@ def test_unlock_event_fires_after_24_hours(api: Api, lawyer: str):
     api.advance(minutes=1)
     api.login(lawyer)
     assert dt.datetime.fromisoformat(api.now()) == dt.datetime(2024, 4, 2, 9, 0)
+
+
+def test_a_suspended_account_loses_its_open_session_at_once(api: Api, lawyer: str):
+    token = api.login(lawyer)
+    api.call("POST", f"/test-support/accounts/{lawyer}/state", {"action": "suspend"}, expect=200)
+    r = api.call("GET", "/api/v1/me", token=token)
+    assert r.status_code == 403 and codes(r) == ["WZBAM155E"]
+    api.call("POST", f"/test-support/accounts/{lawyer}/state", {"action": "resume"}, expect=200)
+    assert api.call("GET", "/api/v1/me", token=token).status_code == 401   # ended, not paused
