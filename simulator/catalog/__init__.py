@@ -165,6 +165,13 @@ def field(key: str) -> FieldSpec:
     return _fields()[key]
 
 
+def form(key: str) -> Any:
+    """A form declaration of catalog/forms/ (a domain.forms.Form)."""
+    from simulator.catalog.forms import form as load
+
+    return load(key)
+
+
 @lru_cache(maxsize=None)
 def _mails() -> dict[str, Any]:
     with open(HERE / "mails.toml", "rb") as f:

@@ -15,6 +15,7 @@ from simulator.domain import accounts as rules
 from simulator.domain.accounts import AgentCertificateStatus, LoginFacts, Status
 from simulator.domain.certificate_number import InvalidCertificateNumber, normalize_agent_certificate_number
 from simulator.domain.errors import Problems, RuleViolation
+from simulator.domain.forms import validate_form
 from simulator.domain.validation import check
 from simulator.services import credentials
 from simulator.services.context import Ctx, token_hash
@@ -81,17 +82,15 @@ def schedule_certificate_notices(ctx: Ctx, account: Account, cert: AgentCertific
 
 # --- registration of lawyers and scriveners (Q2-13 – Q2-17) ------------------------------------
 
-AGENT_REQUIRED = ["agent_certificate_number", "name", "birth_date", "address_pref_city", "address_street",
-                  "phone", "email", "email_confirm", "agree_terms"]
-
-
 def register_agent(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
+    """The form agent_registration (catalog/forms/); the certificate number by its own rule."""
     from simulator.services.system import refuse_during_maintenance
 
     refuse_during_maintenance(ctx)
     problems = Problems()
-    fields = [f for f in AGENT_REQUIRED if f != "agent_certificate_number"]
-    cleaned = check(values, fields, ["sex", "category"], problems)
+    form = catalog.form("agent_registration")
+    cleaned = validate_form(form, values, problems, only=[f.key for f in form.fields
+                                                          if f.key != "agent_certificate_number"])
     if "email" in cleaned and "email_confirm" in cleaned and cleaned["email"] != cleaned["email_confirm"]:
         problems.add("WZBAM159E", "email_confirm")
     cert = None
@@ -459,8 +458,7 @@ def profile(ctx: Ctx, account: Account) -> dict[str, Any]:
     return out
 
 
-CHANGE_FIELDS = ["new_address_pref_city", "new_address_street", "new_phone", "new_email", "new_email_confirm",
-                 "new_agent_certificate_number"]
+CHANGE_FIELDS = [f.key for f in catalog.form("profile_change").fields if f.key != "auth_id"]
 
 
 def change_profile(ctx: Ctx, account: Account, values: dict[str, Any]) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from simulator import catalog
 from simulator.adapters.db import Account, Organisation, PeriodicReport, UsageRequest
 from simulator.domain.accounts import ReportStatus, Status, add_months, add_years
 from simulator.domain.errors import Problems, RuleViolation
+from simulator.domain.forms import validate_form
 from simulator.domain.validation import check
 from simulator.services.accounts import find_account, new_auth_id
 from simulator.services.context import Ctx
@@ -42,10 +43,9 @@ def create_organisation(ctx: Ctx, values: dict[str, Any]) -> Organisation:
 
 def file_usage_request(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
     """A usage request handed in at a bureau counter or by post (recorded by the bureau)."""
-    problems = Problems()
-    cleaned = check(values, ["name", "email"], ["phone", "birth_date"], problems)
-    if values.get("organisation_id") is None:
-        check(values, ["organisation_name", "organisation_kind"], ["organisation_address"], problems)
+    problems = Problems()   # the form usage_request; an organisation on record is looked up by its id
+    form = catalog.form("usage_request")
+    cleaned = validate_form(form, values, problems, only=[f.key for f in form.fields if f.key != "organisation_id"])
     problems.raise_if_any()
     if values.get("organisation_id") is not None:
         org = _org(ctx, values["organisation_id"])

@@ -14,7 +14,6 @@ from simulator.web.runtime import run
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 P = "/api/v1"
 S, B, INT = "string", "boolean", "integer"
-TOKEN = {"type": "string", "maxLength": 200}   # the token of a mail link
 
 
 def as_user(token: str, fn: Callable[..., Any], *args: Any) -> Any:
@@ -27,18 +26,14 @@ def as_user(token: str, fn: Callable[..., Any], *args: Any) -> Any:
 
 @operation(bp, P, "POST", "/registrations/agent", "registerAgent",
            "Register a lawyer or administrative scrivener with the 12-digit agent certificate number", "registration",
-           body={"category": S, "agent_certificate_number": S, "name": S, "sex": S, "birth_date": S,
-                 "address_pref_city": S, "address_street": S, "phone": S, "email": S, "email_confirm": S,
-                 "agree_terms": B},
-           required=["agent_certificate_number", "name", "birth_date", "email", "email_confirm", "agree_terms"],
-           faq="Q2-13 Q2-14 Q2-15 Q2-17", status=201)
+           faq="Q2-13 Q2-14 Q2-15 Q2-17", status=201, form="agent_registration")
 def register_agent(body: dict) -> Any:
     return run(accounts.register_agent, body)
 
 
 @operation(bp, P, "POST", "/card/challenges", "createCardChallenge",
            "A fresh challenge for the My Number Card to sign (registration or login); single use, 5 minutes",
-           "card", body={"purpose": S}, required=["purpose"], faq="Q2-7 Q13-3", status=201)
+           "card", faq="Q2-7 Q13-3", status=201, form="card_challenge")
 def create_card_challenge(body: dict) -> Any:
     return run(cards.new_challenge, body.get("purpose"))
 
@@ -46,13 +41,7 @@ def create_card_challenge(body: dict) -> Any:
 @operation(bp, P, "POST", "/registrations/card", "registerWithCard",
            "利用者情報登録 with the My Number Card (外国人本人, 法定代理人, 親族): both certificates and signatures "
            "over a challenge; name, sex and date of birth come from the signature certificate", "registration",
-           body={"category": S, "challenge_id": S, "signature_certificate": S, "signature": S,
-                 "authentication_certificate": S, "authentication_signature": S, "name": S, "sex": S,
-                 "birth_date": S, "address_pref_city": S, "address_street": S, "phone": S, "email": S,
-                 "email_confirm": S, "residence_card_number": S, "residence_card_valid_until": S, "agree_terms": B},
-           required=["category", "challenge_id", "signature_certificate", "signature", "authentication_certificate",
-                     "authentication_signature", "email", "email_confirm", "agree_terms"],
-           faq="Q2-7 Q2-8 Q2-10 Q2-11 Q2-12 Q2-16", status=201)
+           faq="Q2-7 Q2-8 Q2-10 Q2-11 Q2-12 Q2-16", status=201, form="card_registration")
 def register_with_card(body: dict) -> Any:
     return run(cards.register_with_card, body)
 
@@ -60,29 +49,26 @@ def register_with_card(body: dict) -> Any:
 @operation(bp, P, "POST", "/session/card", "loginWithCard",
            "Log in with the My Number Card (authentication certificate, signature over a login challenge) "
            "and the ID and password", "session",
-           body={"challenge_id": S, "authentication_certificate": S, "signature": S, "auth_id": S, "password": S},
-           required=["challenge_id", "authentication_certificate", "signature", "auth_id", "password"],
-           faq="Q13-3 Q2-16", status=201)
+           faq="Q13-3 Q2-16", status=201, form="card_login")
 def login_with_card(body: dict) -> Any:
     return run(cards.login_with_card, body)
 
 
 @operation(bp, P, "POST", "/links/inspect", "inspectLink", "What a link from a mail is for, and whether it is valid",
-           "registration", body={"token": TOKEN}, required=["token"])
+           "registration", form="mail_link")
 def inspect_link(body: dict) -> Any:
     return run(accounts.describe_link, body.get("token"))
 
 
 @operation(bp, P, "POST", "/registrations/password", "setInitialPassword",
            "Set the initial password from the registration or approval mail; issues or confirms the ID",
-           "registration", body={"token": TOKEN, "password": S, "password_confirm": S},
-           required=["token", "password", "password_confirm"], faq="Q2-5 Q3-7")
+           "registration", faq="Q2-5 Q3-7", form="initial_password")
 def set_initial_password(body: dict) -> Any:
     return run(accounts.set_initial_password, body.get("token"), body.get("password"), body.get("password_confirm"))
 
 
 @operation(bp, P, "POST", "/session", "login", "Log in with the ID and password", "session",
-           body={"auth_id": S, "password": S}, required=["auth_id", "password"], faq="Q12-7", status=201)
+           faq="Q12-7", status=201, form="login")
 def login(body: dict) -> Any:
     return run(accounts.login, body.get("auth_id"), body.get("password"))
 
@@ -98,17 +84,14 @@ def logout(token: str) -> Any:
 
 
 @operation(bp, P, "POST", "/password/change", "changePassword", "Change the password (利用者情報更新)", "password",
-           body={"current_password": S, "new_password": S, "new_password_confirm": S},
-           required=["current_password", "new_password", "new_password_confirm"], auth=True, faq="Q12-6")
+           auth=True, faq="Q12-6", form="password_change")
 def change_password(body: dict, token: str) -> Any:
     return as_user(token, accounts.change_password, body.get("current_password"), body.get("new_password"),
                    body.get("new_password_confirm"))
 
 
 @operation(bp, P, "POST", "/password/expired", "changeExpiredPassword",
-           "Change an expired password (after WZBAM158E) without a session", "password",
-           body={"auth_id": S, "current_password": S, "new_password": S, "new_password_confirm": S},
-           required=["auth_id", "current_password", "new_password", "new_password_confirm"])
+           "Change an expired password (after WZBAM158E) without a session", "password", form="expired_password_change")
 def change_expired_password(body: dict) -> Any:
     return run(accounts.change_expired_password, body.get("auth_id"), body.get("current_password"),
                body.get("new_password"), body.get("new_password_confirm"))
@@ -116,15 +99,14 @@ def change_expired_password(body: dict) -> Any:
 
 @operation(bp, P, "POST", "/password-reset", "requestPasswordReset",
            "パスワードを忘れた場合: send a reset link to the registered address", "password",
-           body={"auth_id": S, "email": S}, required=["auth_id", "email"], faq="Q12-4")
+           faq="Q12-4", form="password_reset_request")
 def request_password_reset(body: dict) -> Any:
     return run(accounts.request_password_reset, body.get("auth_id"), body.get("email"))
 
 
 @operation(bp, P, "POST", "/password-reset/complete", "resetPassword",
            "Set a new password from the reset link; lifts a lock", "password",
-           body={"token": TOKEN, "password": S, "password_confirm": S}, required=["token", "password", "password_confirm"],
-           faq="Q12-4 Q12-7")
+           faq="Q12-4 Q12-7", form="password_reset")
 def reset_password(body: dict) -> Any:
     return run(accounts.reset_password, body.get("token"), body.get("password"), body.get("password_confirm"))
 
@@ -136,14 +118,14 @@ def get_me(token: str) -> Any:
 
 
 @operation(bp, P, "PATCH", "/me", "changeUserInformation", "利用者情報変更: address, phone, e-mail, certificate number",
-           "user", body={k: S for k in accounts.CHANGE_FIELDS} | {"auth_id": S}, auth=True,
-           faq="Q10-2 Q12-2 Q12-3")
+           "user", auth=True,
+           faq="Q10-2 Q12-2 Q12-3", form="profile_change")
 def change_me(body: dict, token: str) -> Any:
     return as_user(token, accounts.change_profile, body)
 
 
 @operation(bp, P, "POST", "/me/email/confirm", "confirmEmailChange", "Confirm a new e-mail address from its link",
-           "user", body={"token": TOKEN}, required=["token"], faq="Q12-2")
+           "user", faq="Q12-2", form="mail_link")
 def confirm_email(body: dict) -> Any:
     return run(accounts.confirm_email_change, body.get("token"))
 

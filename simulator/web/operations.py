@@ -10,7 +10,9 @@ from typing import Any, Callable
 
 from flask import Blueprint, current_app, jsonify, request
 
+from simulator import catalog
 from simulator.domain.errors import RuleViolation
+from simulator.domain.validators import json_type_of
 from simulator.web.boundary import has_nul
 from simulator.web.errors import error_response
 from simulator.web.schemas import admits, body_schema, json_type, query_schema
@@ -102,8 +104,6 @@ def _read_body(op: Operation) -> dict[str, Any]:
 
 
 def _edition() -> Any:
-    from simulator import catalog
-
     return catalog.edition(current_app.config["RASIM_EDITION"])
 
 
@@ -134,6 +134,12 @@ def _read_query(op: Operation) -> dict[str, Any]:
     return out
 
 
+def form_body(form_key: str, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The body of an operation that takes a form: one property per field, typed by its kind."""
+    declared = {f.api: json_type_of(f.kind) for f in catalog.form(form_key).fields}
+    return declared | (extra or {})
+
+
 def bearer_token() -> str | None:
     header = request.headers.get("Authorization", "")
     if header.startswith("Bearer "):
@@ -143,7 +149,12 @@ def bearer_token() -> str | None:
 
 def operation(bp: Blueprint, prefix: str, method: str, path: str, operation_id: str, summary: str, tag: str,
               body: dict[str, str] | None = None, required: list[str] | None = None,
-              query: dict[str, str] | None = None, auth: bool = False, faq: str = "", status: int = 200) -> Callable:
+              query: dict[str, str] | None = None, auth: bool = False, faq: str = "", status: int = 200,
+              form: str | None = None) -> Callable:
+    """Declare a JSON operation. With `form`, the body and its required properties come from the form
+    declaration of catalog/forms/ (never typed twice); `body` may add properties of its own."""
+    if form is not None:
+        body, required = form_body(form, body), list(required or []) + catalog.form(form).always_required
     op = Operation(operation_id, method, path, prefix, summary, tag, body, required or [], query or {}, auth, faq,
                    status)
     REGISTRY.append(op)

@@ -80,6 +80,13 @@ def body_schema(body: dict[str, Any], required: list[str], ed: Edition) -> dict[
             **({"required": list(required)} if required else {})}
 
 
+def form_schema(form: Any, ed: Edition) -> dict[str, Any]:
+    """The JSON Schema of an API body that carries a form (domain.forms.Form)."""
+    from simulator.domain.validators import json_type_of
+
+    return body_schema({f.api: json_type_of(f.kind) for f in form.fields}, form.always_required, ed)
+
+
 def json_type(declared: str | dict[str, Any]) -> str:
     return declared["type"] if isinstance(declared, dict) else declared
 

@@ -117,9 +117,7 @@ def list_certificates() -> Any:
 
 @operation(bp, P, "POST", "/usage-requests", "fileUsageRequest",
            "Record a usage request (利用申出) handed in at a bureau", "bureau",
-           body={"organisation_id": INT, "organisation_name": S, "organisation_kind": S, "organisation_address": S,
-                 "name": S, "email": S, "phone": S, "birth_date": S},
-           required=["name", "email"], faq="Q1-3 Q3-1", status=201)
+           faq="Q1-3 Q3-1", status=201, form="usage_request")
 def file_usage_request(body: dict) -> Any:
     return run(organisations.file_usage_request, body, actor="bureau")
 

@@ -7,12 +7,13 @@ from typing import Any
 from flask import Flask, Response
 from werkzeug.exceptions import HTTPException
 
-from simulator.web.screens import card, guard, public, support, ui, user  # noqa: F401  (routes)
+from simulator.web.screens import card, forms, guard, public, support, ui, user  # noqa: F401  (routes)
 from simulator.web.screens.base import bp
 
 
 def init_app(app: Flask) -> None:
     ui.install(app)
+    forms.install(app)
     app.jinja_env.globals.update(csrf_field=guard.csrf_field, csrf_token=guard.csrf_token,
                                  screen_fields=guard.screen_fields,
                                  logged_in=guard.logged_in)

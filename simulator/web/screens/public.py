@@ -2,7 +2,6 @@
 registration of lawyers and scriveners, and the pages the mail links open."""
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from flask import redirect, request, session, url_for
@@ -11,7 +10,7 @@ from simulator import catalog
 from simulator.domain.errors import RuleViolation
 from simulator.services import accounts, system
 from simulator.web.runtime import run
-from simulator.web.screens import guard
+from simulator.web.screens import forms, guard
 from simulator.web.screens.base import bp
 from simulator.web.screens.ui import FormErrors, lang, message_page, page
 
@@ -105,37 +104,20 @@ def password_reset_new() -> Any:
 
 # --- registration of lawyers and scriveners (Q2-13 – Q2-17) ----------------------------------------------
 
-def _birth_date(form: Any) -> str:
-    """Three pull-downs (年/月/日) to the service's YYYY-MM-DD; a partial date stays malformed."""
-    parts = [form.get("birth_year", ""), form.get("birth_month", ""), form.get("birth_day", "")]
-    if not any(parts):
-        return ""
-    if all(p.isdigit() for p in parts):
-        return f"{int(parts[0]):04d}-{int(parts[1]):02d}-{int(parts[2]):02d}"
-    return "-".join(parts)
-
-
 @bp.route("/registration/agent", methods=["GET", "POST"])
 @guard.from_latest_screen
 def registration_agent() -> Any:
+    """The form agent_registration of catalog/forms/, rendered and read field by field."""
     errors = FormErrors()
-    values: dict[str, Any] = {k: "" for k in AGENT_TEXT_FIELDS}
-    values.update(birth_year="", birth_month="", birth_day="", sex="", agree_terms=False)
+    shown, body = forms.read("agent_registration", request.form if request.method == "POST" else None)
     if request.method == "POST":
-        form = request.form
-        values = {k: form.get(k, "") for k in values}
-        values["agree_terms"] = form.get("agree_terms") == "on"
-        body = {k: values[k] for k in AGENT_TEXT_FIELDS}
-        body.update(birth_date=_birth_date(form), sex=values["sex"] or None, agree_terms=values["agree_terms"])
         try:
             run(accounts.register_agent, body)
         except RuleViolation as refused:
             errors = FormErrors.of(refused)
         else:
             return page("registration_received.html", email=body["email"])
-    this_year = dt.date.today().year
-    return page("registration_agent.html", errors=errors, values=values,
-                years=range(this_year - 100, this_year + 1), months=range(1, 13), days=range(1, 32))
+    return page("registration_agent.html", errors=errors, values=shown)
 
 
 @bp.route("/registration/password", methods=["GET", "POST"])

@@ -1,0 +1,61 @@
+"""Loading the form declarations of catalog/forms/*.toml into domain.forms.Form (strictly: an unknown
+key or a field without a catalogue row stops the load with the file and the key named)."""
+from __future__ import annotations
+
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+FOLDER = Path(__file__).resolve().parent / "forms"
+FIELD_KEYS = {"key", "required", "required_when", "forbidden_when", "api", "csv", "item", "screen", "widget",
+              "hint", "example", "note", "autocomplete", "repeat_max", "parts"}
+
+
+def form_names() -> list[str]:
+    return sorted(p.stem for p in FOLDER.glob("*.toml"))
+
+
+@lru_cache(maxsize=None)
+def form(key: str, folder: Path | None = None) -> Any:
+    """The form `key` (catalog/forms/<key>.toml, or a file of another folder, e.g. for a test)."""
+    path = (folder or FOLDER) / f"{key}.toml"
+    if not path.exists():
+        raise KeyError(f"no form {key!r} ({path})")
+    with open(path, "rb") as f:
+        data = tomllib.load(f)
+    try:
+        return _form(data, key)
+    except (KeyError, ValueError, TypeError) as exc:
+        raise ValueError(f"{path.name}: {exc}") from None
+
+
+def _form(data: dict[str, Any], key: str) -> Any:
+    from simulator.domain.forms import Form, Section, Step
+
+    if data.get("key") != key:
+        raise ValueError(f"key = {data.get('key')!r} differs from the file name")
+    steps = tuple(
+        Step(s["key"], s.get("title"), tuple(
+            Section(sec["key"], sec.get("title"), sec.get("intro"), tuple(_field(f) for f in sec.get("fields", [])))
+            for sec in s.get("sections", [])))
+        for s in data.get("steps", []))
+    extra = {k: v for k, v in data.items() if k not in ("key", "source", "title", "steps")}
+    return Form(key, data.get("source", ""), data.get("title"), steps, extra)
+
+
+def _field(data: dict[str, Any]) -> Any:
+    from simulator import catalog
+    from simulator.domain.forms import Condition, FormField
+
+    unknown = set(data) - FIELD_KEYS
+    if unknown:
+        raise ValueError(f"field {data.get('key')!r}: unknown {sorted(unknown)}")
+    try:
+        spec = catalog.field(data["key"])
+    except KeyError:
+        raise ValueError(f"field {data['key']!r} has no row in catalog/fields.csv") from None
+    values = {k: v for k, v in data.items() if k not in ("key", "required_when", "forbidden_when", "parts")}
+    return FormField(key=data["key"], spec=spec, required_when=Condition.parse(data.get("required_when")),
+                     forbidden_when=Condition.parse(data.get("forbidden_when")),
+                     parts=tuple(_field(p) for p in data.get("parts", [])), **values)
