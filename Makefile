@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMPS := .make-stamps
 DEBIAN_PACKAGES := pcscd vsmartcard-vpcd pcsc-tools opensc swig libpcsclite-dev \
-                   chromium fonts-ipafont-gothic postgresql
+                   chromium fonts-ipafont-gothic postgresql wrk
 PORT ?= 8080
 
 .PHONY: run test install system-deps lint clean

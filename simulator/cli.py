@@ -19,17 +19,28 @@ def _app():  # noqa: ANN202
 
 
 def _run(use_case, *args: Any, actor: str = "cli") -> Any:  # noqa: ANN001
+    """Run a use case in the services' unit of work, configured from the environment (no web app)."""
+    from simulator import catalog
+    from simulator.adapters.db import make_engine, make_session_factory
+    from simulator.adapters.jpki import JpkiVerifier
     from simulator.domain.errors import RuleViolation
-    from simulator.web.errors import problem_json
-    from simulator.web.runtime import run
+    from simulator.services import unit_of_work
+    from simulator.web.app import config_from_env
 
-    app = _app()
-    with app.app_context():
-        try:
-            return run(use_case, *args, actor=actor)
-        except RuleViolation as v:
-            lines = [f"{p['code']}: {p['message']} ({p['message_en']})" for p in map(problem_json, v.problems)]
-            raise click.ClickException("\n".join(lines)) from None
+    config = config_from_env()
+    engine = make_engine(config["RASIM_DATABASE_URL"])
+    settings = unit_of_work.Settings(
+        sessions=make_session_factory(engine), edition=config["RASIM_EDITION"], smtp_url=config["RASIM_SMTP_URL"],
+        jpki=JpkiVerifier(config["RASIM_CARDS_DIR"]))
+    caller = unit_of_work.Caller(actor=actor, channel="cli",
+                                 base_url=config["RASIM_BASE_URL"] or unit_of_work.DEFAULT_BASE_URL)
+    try:
+        return unit_of_work.run(settings, caller, use_case, *args)
+    except RuleViolation as v:
+        lines = [f"{p.code}: {' ('.join(catalog.message(p.code).render(p.params))})" for p in v.problems]
+        raise click.ClickException("\n".join(lines)) from None
+    finally:
+        engine.dispose()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -185,7 +196,7 @@ def seed(demo: bool, as_json: bool, certificates: tuple[str, ...]) -> None:
         if not as_json:
             click.echo(f"registry: {number} ({kind}) valid until {until}")
     if demo:
-        accounts = _run(demo_service.seed_demo)
+        accounts = _run(demo_service.seed_demo, _demo_cards(config_from_env()["RASIM_CARDS_DIR"]))
         if as_json:
             click.echo(json.dumps({"accounts": accounts}, ensure_ascii=False, indent=2))
         else:
@@ -193,6 +204,17 @@ def seed(demo: bool, as_json: bool, certificates: tuple[str, ...]) -> None:
             for a in accounts:
                 card = f"{a['card']} ({a['auth_pin']} / {a['sign_pin']})" if a.get("card") else ""
                 click.echo(f"{a['category']:<28} {a['user_id']:<16} {a['password']:<12} {card}")
+
+
+def _demo_cards(cards_dir: str) -> list[dict[str, Any]]:
+    """The demo cards (issued when missing, PIN counters refilled) with their certificates, for seed_demo."""
+    from virtual_card.demo import ensure_demo_cards
+    from virtual_card.store import CardStore
+
+    store = CardStore(cards_dir)
+    return [{**card, "auth_certificate": store.certificate(card["id"], "auth"),
+             "sign_certificate": store.certificate(card["id"], "sign")}
+            for card in ensure_demo_cards(store.root, reset_pins=True)]
 
 
 @main.group()
@@ -255,18 +277,12 @@ def clock_resume(real: bool) -> None:
 @click.option("--limit", default=20, show_default=True)
 def mail_list(to: str | None, limit: int) -> None:
     """Show the newest mails of the outbox."""
-    from sqlalchemy import select
+    from simulator.services.outbox import list_mails
 
-    from simulator.adapters.db import Mail
-
-    def uc(ctx):  # noqa: ANN001, ANN202
-        q = select(Mail).order_by(Mail.id.desc()).limit(limit)
-        if to:
-            q = q.where(Mail.to_addr == to)
-        return [(m.id, m.sent_at, m.to_addr, m.subject, m.url) for m in ctx.db.scalars(q)]
-
-    for mid, at, addr, subject, url in reversed(_run(uc)):
-        click.echo(f"#{mid} {at:%Y-%m-%d %H:%M} {addr}  {subject}" + (f"\n      {url}" if url else ""))
+    mails = _run(list_mails, {"to": to, "limit": limit, "newest": True})["mails"]
+    for m in reversed(mails):
+        click.echo(f"#{m['id']} {m['sent_at'][:16].replace('T', ' ')} {m['to']}  {m['subject']}"
+                   + (f"\n      {m['url']}" if m["url"] else ""))
 
 
 @main.group()
@@ -275,6 +291,9 @@ def bench() -> None:
 
 
 bench.add_command(card_bench, "card")
+from simulator.bench_requests import requests_bench  # noqa: E402 - registered next to `bench card`
+
+bench.add_command(requests_bench, "requests")
 main.add_command(card_group, "card")
 
 try:

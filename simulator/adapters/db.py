@@ -3,8 +3,6 @@ through RASIM_DATABASE_URL. All datetimes are naive Japan time (the system's own
 from __future__ import annotations
 
 import datetime as dt
-from contextlib import contextmanager
-from typing import Iterator
 
 from sqlalchemy import (Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text, create_engine,
                         event)
@@ -242,20 +240,3 @@ def make_engine(url: str) -> Engine:
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
-
-
-@contextmanager
-def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """One transaction: committed when the block ends normally, rolled back otherwise."""
-    session = factory()
-    try:
-        yield session
-        session.commit()
-    except BaseException as exc:
-        if getattr(exc, "keep_changes", False):
-            session.commit()
-        else:
-            session.rollback()
-        raise
-    finally:
-        session.close()

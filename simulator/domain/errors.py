@@ -19,7 +19,6 @@ class RuleViolation(Exception):
         self.problems = problems if isinstance(problems, list) else [problems]
         self.status = status
         self.extra = extra or {}
-        self.keep_changes = False   # True: what was done before the refusal (a failure count) is kept
         super().__init__(", ".join(p.code for p in self.problems))
 
     @classmethod

@@ -243,7 +243,7 @@ def refuse_by_state(ctx: Ctx, account: Account) -> LoginFacts:
     code = rules.state_code(facts)
     if code:
         ctx.audit("login.refused", f"account:{account.id}", code=code)
-        raise credentials.kept(RuleViolation.one(code, "auth_id", status=403))
+        raise ctx.keep(RuleViolation.one(code, "auth_id", status=403))
     return facts
 
 
@@ -266,7 +266,7 @@ def login(ctx: Ctx, auth_id: Any, password: Any, card_key_id: str | None = None)
         ctx.audit("login.refused", f"account:{account.id}", code=code)
         violation = RuleViolation.one(code, "password" if code == "WZBAM158E" else "auth_id", status=403)
         violation.extra = {"password_change_required": code == "WZBAM158E"}
-        raise credentials.kept(violation)
+        raise ctx.keep(violation)
     return open_session(ctx, account)
 
 
@@ -306,17 +306,16 @@ def authenticate(ctx: Ctx, token: Any) -> tuple[Account, LoginSession]:
     ctx.actor = account.auth_id or ctx.actor
     if ctx.now - session.last_seen_at > dt.timedelta(minutes=ctx.ed.session_timeout_minutes):
         end_session(ctx, session, "timeout")
-        raise _kept(RuleViolation.one("RASIM408E", status=401))
+        raise ctx.keep(RuleViolation.one("RASIM408E", status=401))
     code = rules.state_code(login_facts(ctx, account))
     if code:
         end_session(ctx, session, "account_state")
-        raise _kept(RuleViolation.one(code, status=403))
+        raise ctx.keep(RuleViolation.one(code, status=403))
     session.last_seen_at = ctx.now
     ctx.login_session = session
     return account, session
 
 
-_kept = credentials.kept
 
 
 def end_session(ctx: Ctx, session: LoginSession, reason: str) -> None:
@@ -334,7 +333,7 @@ def illegal_transition(ctx: Ctx, token: Any) -> None:
     """The Back button during input (Q4-20): the session ends."""
     account, session = authenticate(ctx, token)
     end_session(ctx, session, "illegal_transition")
-    raise _kept(RuleViolation.one("RASIM409E", status=409))
+    raise ctx.keep(RuleViolation.one("RASIM409E", status=409))
 
 
 # --- passwords ----------------------------------------------------------------------------------------
@@ -376,10 +375,10 @@ def change_expired_password(ctx: Ctx, auth_id: Any, current: Any, new: Any, conf
     code = rules.validity_code(facts, ctx.now)
     if code:
         ctx.audit("login.refused", f"account:{account.id}", code=code)
-        raise _kept(RuleViolation.one(code, "auth_id", status=403))
+        raise ctx.keep(RuleViolation.one(code, "auth_id", status=403))
     if not rules.password_code(facts, ctx.now):
         ctx.audit("password.change_refused", f"account:{account.id}", reason="not_expired")
-        raise _kept(RuleViolation.one("RASIM412E", "current_password", status=409))
+        raise ctx.keep(RuleViolation.one("RASIM412E", "current_password", status=409))
     return _replace_password(ctx, account, new)
 
 
@@ -399,7 +398,7 @@ def request_password_reset(ctx: Ctx, auth_id: Any, email: Any) -> dict[str, Any]
         Link.created_at > ctx.now - dt.timedelta(hours=1))).all()
     if len(recent) >= ctx.ed.reset_mails_per_hour:
         ctx.audit("password.reset_throttled", f"account:{account.id}", within_hour=len(recent))
-        raise _kept(RuleViolation.one("RASIM429E", "auth_id", status=429))
+        raise ctx.keep(RuleViolation.one("RASIM429E", "auth_id", status=429))
     void_links(ctx, account, "password_reset")
     url, link = ctx.new_link("password_reset", account.id, dt.timedelta(hours=ctx.ed.reset_link_valid_hours),
                              "/password-reset/new")

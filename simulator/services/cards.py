@@ -57,15 +57,13 @@ def _take_challenge(ctx: Ctx, challenge_id: Any, purpose: str) -> bytes:
     if ch is None or ch.purpose != purpose or ch.used_at is not None or ch.expires_at <= ctx.now:
         ctx.audit("card.challenge_refused", None, purpose=purpose,
                   reason="unknown" if ch is None else ("used" if ch.used_at else "expired or foreign"))
-        raise _card_failure("challenge")
+        raise _card_failure(ctx, "challenge")
     ch.used_at = ctx.now
     return base64.b64decode(ch.nonce)
 
 
-def _card_failure(field: str | None = None, code: str = "WZBAM255E") -> RuleViolation:
-    v = RuleViolation.one(code, field, status=401)
-    v.keep_changes = True   # the used challenge and the audit entry stay
-    return v
+def _card_failure(ctx: Ctx, field: str | None = None, code: str = "WZBAM255E") -> RuleViolation:
+    return ctx.keep(RuleViolation.one(code, field, status=401))   # the used challenge and the audit entry stay
 
 
 def _checked(ctx: Ctx, cert_b64: Any, signature_b64: Any, data: bytes, kind: str, field: str) -> CertificateCheck:
@@ -75,7 +73,7 @@ def _checked(ctx: Ctx, cert_b64: Any, signature_b64: Any, data: bytes, kind: str
         raise RuleViolation.one("WZBAM263E", status=503) from None
     if not result.ok or result.kind != kind or not _jpki(ctx).signature_ok(result, data, signature_b64):
         ctx.audit("card.refused", None, certificate=kind, status=result.status, reason=result.reason[:120])
-        raise _card_failure(field)
+        raise _card_failure(ctx, field)
     return result
 
 
@@ -116,7 +114,7 @@ def register_with_card(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
     if sign.card is None or sign.card != auth.card:
         # both certificates must come from the same card (the CA links them, as J-LIS does)
         ctx.audit("card.refused", None, reason="signature and authentication certificates of different cards")
-        raise _card_failure("authentication_certificate")
+        raise _card_failure(ctx, "authentication_certificate")
     four = sign.basic_four or {}
     name, birth = four.get("name"), four.get("date_of_birth")
     sex = SEX_FROM_ISO5218.get(four.get("sex", ""))
@@ -209,18 +207,18 @@ def login_with_card(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
         raise RuleViolation.one("WZBAM263E", status=503) from None
     account = accounts.find_account(ctx, values["auth_id"].strip())
     if account is not None and catalog.category(account.category).route != "card":
-        raise _card_failure("auth_id", "WZBAM167E")   # the card route is for card-holding categories
+        raise _card_failure(ctx, "auth_id", "WZBAM167E")   # the card route is for card-holding categories
     if account is not None and result.status == "expired" and account.card_auth_key_id == result.key_id:
         ctx.audit("login.refused", f"account:{account.id}", code="WZBAM157E", reason="certificate expired")
-        raise _card_failure("authentication_certificate", "WZBAM157E")
+        raise _card_failure(ctx, "authentication_certificate", "WZBAM157E")
     signed = _jpki(ctx).signature_ok(result, challenge, values.get("signature"))
     if not result.ok or result.kind != "auth" or not signed:
         ctx.audit("card.refused", None, certificate="auth", status=result.status, reason=result.reason[:120])
-        raise _card_failure("authentication_certificate")
+        raise _card_failure(ctx, "authentication_certificate")
     if account is not None and account.card_auth_key_id and account.card_auth_key_id != result.key_id:
         # the card in the reader is not the one this ID was registered with
         ctx.audit("login.refused", f"account:{account.id}", code="WZBAM255E", reason="another card")
-        raise _card_failure("authentication_certificate")
+        raise _card_failure(ctx, "authentication_certificate")
     return accounts.login(ctx, values["auth_id"], values["password"], card_key_id=result.key_id)
 
 

@@ -7,7 +7,7 @@ import hashlib
 import json
 import secrets
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -15,6 +15,9 @@ from simulator import catalog
 from simulator.adapters import mail as mail_adapter
 from simulator.adapters.db import AuditEntry, Link, Mail, ScheduledEvent
 from simulator.catalog import Edition
+
+
+E = TypeVar("E", bound=Exception)
 
 
 def token_hash(token: str) -> str:
@@ -33,6 +36,20 @@ class Ctx:
     jpki: Any = None   # simulator.adapters.jpki.JpkiVerifier, set by the web runtime
     channel: str = "api"   # api | screen | cli: where a login session may be used (sessions.channel)
     login_session: Any = None   # the LoginSession the request authenticated with, if any
+    committed_mails: list[Mail] = field(default_factory=list)
+
+    # the unit of work (services/unit_of_work.py) -----------------------------------------------
+    def commit(self) -> None:
+        """Commit what was done so far; its mails are then delivered, whatever happens next."""
+        self.db.commit()
+        self.committed_mails += self.outgoing
+        self.outgoing = []
+
+    def keep(self, refusal: E) -> E:
+        """Commit, then return the refusal to raise: what was done before it (a failure count, an
+        ended session, an audit entry) stays."""
+        self.commit()
+        return refusal
 
     # audit trail -----------------------------------------------------------------------
     def audit(self, action: str, target: str | None = None, **detail: object) -> None:

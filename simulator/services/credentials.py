@@ -33,16 +33,10 @@ def lock_row(ctx: Ctx, account: Account) -> Account:
     return account
 
 
-def kept(v: RuleViolation) -> RuleViolation:
-    """A refusal whose changes (the failure count, the audit entry, an ended session) are committed."""
-    v.keep_changes = True
-    return v
-
-
 def refuse_if_locked(ctx: Ctx, account: Account) -> None:
     if lock_code_of(account, ctx.now):
         ctx.audit("login.refused", f"account:{account.id}", code="WZBAM153E")
-        raise kept(RuleViolation.one("WZBAM153E", "auth_id", status=423))
+        raise ctx.keep(RuleViolation.one("WZBAM153E", "auth_id", status=423))
 
 
 def check_password(ctx: Ctx, account: Account, password: object, field: str = "password",
@@ -62,8 +56,8 @@ def check_password(ctx: Ctx, account: Account, password: object, field: str = "p
         ctx.schedule(account.locked_until, "unlock", account.id, locked_until=account.locked_until.isoformat())
         ctx.audit("account.locked", f"account:{account.id}", until=account.locked_until.isoformat())
         end_sessions(ctx, account, "locked")
-        raise kept(RuleViolation.one("WZBAM153E", field, status=423))
-    raise kept(RuleViolation.one(wrong_code, field, status=wrong_status))
+        raise ctx.keep(RuleViolation.one("WZBAM153E", field, status=423))
+    raise ctx.keep(RuleViolation.one(wrong_code, field, status=wrong_status))
 
 
 def end_sessions(ctx: Ctx, account: Account, reason: str, keep: LoginSession | None = None) -> int:

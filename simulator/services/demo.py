@@ -1,18 +1,16 @@
 """Demo data for `rasim seed --demo`: one ready account per category that can exist so far,
-with the registry entries behind them. Idempotent: running it again resets the demo passwords."""
+with the registry entries behind them. Idempotent: running it again resets the demo passwords.
+
+The demo cards themselves are issued by the caller (the CLI, from the virtual card); this use case
+gets their certificates and links an account to each."""
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from virtual_card.ca import load_certificate
-from virtual_card.certprofile import basic_four_from_certificate
-from virtual_card.demo import ensure_demo_cards
-from virtual_card.store import CardStore
-
 from simulator import catalog
 from simulator.adapters.db import Account, AgentCertificate, Organisation
-from simulator.adapters.jpki import JST, key_id
+from simulator.adapters.jpki import JST, basic_four_from_certificate, key_id, load_certificate
 from simulator.domain.accounts import Status, add_years
 from simulator.services.accounts import end_of_day, find_account
 from simulator.services.cards import SEX_FROM_ISO5218
@@ -41,16 +39,14 @@ CARD_ACCOUNTS = {   # demo card id -> (category, auth id)
 }
 
 
-def _card_accounts(ctx: Ctx) -> list[dict[str, Any]]:
-    """Accounts of the card-holding categories, linked to the demo cards of virtual_card.demo."""
-    if ctx.jpki is None:
-        return []
+def _card_accounts(ctx: Ctx, cards: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Accounts of the card-holding categories, linked to the demo cards. Each card:
+    ``{"id", "name", "auth_pin", "sign_pin", "auth_certificate", "sign_certificate" (DER)}``."""
     out: list[dict[str, Any]] = []
-    store = CardStore(ctx.jpki.cards_dir)
-    for card in ensure_demo_cards(store.root, reset_pins=True):
+    for card in cards:
         category, auth_id = CARD_ACCOUNTS[card["id"]]
-        sign = load_certificate(store.certificate(card["id"], "sign"))
-        auth = load_certificate(store.certificate(card["id"], "auth"))
+        sign = load_certificate(card["sign_certificate"])
+        auth = load_certificate(card["auth_certificate"])
         four = basic_four_from_certificate(sign) or {}
         until = sign.not_valid_after_utc.astimezone(JST).replace(tzinfo=None)
         account = find_account(ctx, auth_id)
@@ -77,7 +73,8 @@ def _ready(ctx: Ctx, account: Account) -> None:
     account.status, account.failed_logins, account.locked_until = Status.ACTIVE, 0, None
 
 
-def seed_demo(ctx: Ctx) -> list[dict[str, Any]]:
+def seed_demo(ctx: Ctx, cards: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """The demo accounts; with ``cards`` (the demo cards, see _card_accounts) also one per card."""
     out: list[dict[str, Any]] = []
     until = (ctx.now + dt.timedelta(days=3 * 365)).date()
     for kind, auth_id, number, name, birth, pref, street in AGENTS:
@@ -110,7 +107,7 @@ def seed_demo(ctx: Ctx) -> list[dict[str, Any]]:
         _ready(ctx, account)
         out.append({"category": account.category, "user_id": auth_id, "password": DEMO_PASSWORD,
                     "organisation_id": account.organisation_id, "email": account.email})
-    out += _card_accounts(ctx)
+    out += _card_accounts(ctx, cards or [])
     ctx.db.flush()
     ctx.audit("demo.seeded", None, accounts=[a["user_id"] for a in out])
     return out

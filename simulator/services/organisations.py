@@ -210,3 +210,27 @@ def set_account_state(ctx: Ctx, auth_id: Any, action: str) -> dict[str, Any]:
     ctx.mail(account.email, "account_status", account.id, name=account.name, auth_id=account.auth_id, action=label)
     ctx.audit(f"account.{action}", f"account:{account.id}", auth_id=account.auth_id)
     return {"auth_id": account.auth_id, "status": account.status}
+
+
+def inspect_account(ctx: Ctx, auth_id: str) -> dict[str, Any]:
+    """An account as the bureau sees it."""
+    return account_view(_account_by_id(ctx, auth_id))
+
+
+def account_view(a: Account) -> dict[str, Any]:
+    iso = lambda v: v.isoformat() if v else None  # noqa: E731
+    return {"id": a.id, "auth_id": a.auth_id, "category": a.category, "status": a.status, "name": a.name,
+            "email": a.email, "valid_until": iso(a.valid_until), "locked_until": iso(a.locked_until),
+            "failed_logins": a.failed_logins, "password_expires_at": iso(a.password_expires_at),
+            "organisation_id": a.organisation_id, "agent_certificate_number": a.agent_certificate_number,
+            "has_password": bool(a.password_hash)}
+
+
+def list_periodic_reports(ctx: Ctx) -> list[dict[str, Any]]:
+    rows = ctx.db.scalars(select(PeriodicReport).order_by(PeriodicReport.id.desc()).limit(200))
+    return [report_view(r) for r in rows]
+
+
+def list_organisations(ctx: Ctx) -> list[dict[str, Any]]:
+    rows = ctx.db.scalars(select(Organisation).order_by(Organisation.id).limit(500))
+    return [{"id": o.id, "name": o.name, "kind": o.kind, "report_status": o.report_status} for o in rows]

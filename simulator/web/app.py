@@ -39,6 +39,7 @@ def config_from_env() -> dict[str, Any]:
         "RASIM_SMTP_URL": os.environ.get("RASIM_SMTP_URL") or None,
         "RASIM_BASE_URL": os.environ.get("RASIM_BASE_URL") or None,
         "RASIM_CARDS_DIR": os.environ.get("RASIM_CARDS_DIR", str(var_dir / "cards")),
+        "RASIM_JPKI_TRUST_DIR": os.environ.get("RASIM_JPKI_TRUST_DIR") or None,   # default: the cards' test CA
         "RASIM_CARD_BRIDGE_URL": os.environ.get("RASIM_CARD_BRIDGE_URL") or None,
         "RASIM_VAR_DIR": str(var_dir),
     }
@@ -63,7 +64,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.extensions["rasim.sessions"] = make_session_factory(engine)
     from simulator.adapters.jpki import JpkiVerifier
 
-    app.extensions["rasim.jpki"] = JpkiVerifier(app.config["RASIM_CARDS_DIR"])
+    app.extensions["rasim.jpki"] = JpkiVerifier(app.config["RASIM_CARDS_DIR"], app.config["RASIM_JPKI_TRUST_DIR"])
 
     from simulator.web import api, test_support
 

@@ -2,17 +2,11 @@
 certificates, and the bureau's decisions. Switched off with RASIM_TEST_SUPPORT=0."""
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from flask import Blueprint, current_app
-from sqlalchemy import delete, select
 
-from simulator.adapters.db import Account, AuditEntry, Mail
-from simulator.domain.errors import RuleViolation
-from simulator.services import cards, clock, organisations, registry, system
-from simulator.services.accounts import find_account
-from simulator.services.context import Ctx
+from simulator.services import cards, clock, organisations, outbox, registry, system
 from simulator.web.operations import operation
 from simulator.web.runtime import run
 
@@ -65,37 +59,15 @@ def resume_clock(body: dict) -> Any:
 
 # --- mail outbox ---------------------------------------------------------------------------------------
 
-def mail_view(m: Mail) -> dict[str, Any]:
-    return {"id": m.id, "sent_at": m.sent_at.isoformat(), "to": m.to_addr, "from": m.from_addr,
-            "subject": m.subject, "body": m.body, "kind": m.kind, "url": m.url, "smtp": m.smtp_result}
-
-
-def _list_mails(ctx: Ctx, query: dict) -> dict[str, Any]:
-    q = select(Mail).order_by(Mail.id)
-    if query.get("to"):
-        q = q.where(Mail.to_addr == query["to"])
-    if query.get("kind"):
-        q = q.where(Mail.kind == query["kind"])
-    if query.get("after_id"):
-        q = q.where(Mail.id > query["after_id"])
-    q = q.limit(query.get("limit") or 500)
-    return {"mails": [mail_view(m) for m in ctx.db.scalars(q)]}
-
-
 @operation(bp, P, "GET", "/mails", "listMails", "Mails in the outbox, oldest first", "mail",
            query={"to": S, "kind": S, "after_id": INT, "limit": LIMIT}, faq="Q12-1")
 def list_mails(query: dict) -> Any:
-    return run(_list_mails, query)
+    return run(outbox.list_mails, query)
 
 
 @operation(bp, P, "DELETE", "/mails", "clearMails", "Empty the outbox", "mail")
 def clear_mails() -> Any:
-    def uc(ctx: Ctx) -> dict:
-        n = ctx.db.execute(delete(Mail)).rowcount
-        ctx.audit("mail.cleared", None, count=n)
-        return {"deleted": n}
-
-    return run(uc, actor="test-support")
+    return run(outbox.clear_mails, actor="test-support")
 
 
 # --- registry of agent certificates ------------------------------------------------------------------
@@ -154,45 +126,15 @@ def set_account_state(auth_id: str, body: dict) -> Any:
     return run(organisations.set_account_state, auth_id, body.get("action"), actor="bureau")
 
 
-def _inspect(ctx: Ctx, auth_id: str) -> dict[str, Any]:
-    account = find_account(ctx, auth_id)
-    if account is None:
-        raise RuleViolation.one("RASIM404E", "auth_id", status=404)
-    return account_view(account)
-
-
-def account_view(a: Account) -> dict[str, Any]:
-    iso = lambda v: v.isoformat() if v else None  # noqa: E731
-    return {"id": a.id, "auth_id": a.auth_id, "category": a.category, "status": a.status, "name": a.name,
-            "email": a.email, "valid_until": iso(a.valid_until), "locked_until": iso(a.locked_until),
-            "failed_logins": a.failed_logins, "password_expires_at": iso(a.password_expires_at),
-            "organisation_id": a.organisation_id, "agent_certificate_number": a.agent_certificate_number,
-            "has_password": bool(a.password_hash)}
-
-
 @operation(bp, P, "GET", "/accounts/<auth_id>", "inspectAccount", "An account as the bureau sees it", "bureau")
 def inspect_account(auth_id: str) -> Any:
-    return run(_inspect, auth_id[:40])
-
-
-def _audit(ctx: Ctx, query: dict) -> dict[str, Any]:
-    q = select(AuditEntry).order_by(AuditEntry.id.desc())
-    if query.get("actor"):
-        q = q.where(AuditEntry.actor == query["actor"])
-    if query.get("action"):
-        q = q.where(AuditEntry.action == query["action"])
-    if query.get("target"):
-        q = q.where(AuditEntry.target == query["target"])
-    rows = ctx.db.scalars(q.limit(query.get("limit") or 200))
-    return {"entries": [{"id": e.id, "at": e.at.isoformat(), "actor": e.actor, "action": e.action,
-                         "target": e.target, "detail": json.loads(e.detail or "{}"), "remote_addr": e.remote_addr}
-                        for e in rows]}
+    return run(organisations.inspect_account, auth_id[:40])
 
 
 @operation(bp, P, "GET", "/audit", "listAuditEntries", "The audit trail (証跡), newest first", "audit",
            query={"actor": S, "action": S, "target": S, "limit": AUDIT_LIMIT}, faq="Q13-1")
 def list_audit(query: dict) -> Any:
-    return run(_audit, query)
+    return run(outbox.list_audit, query)
 
 
 @operation(bp, P, "POST", "/jpki", "setJpkiAvailability",

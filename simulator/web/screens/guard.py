@@ -26,13 +26,12 @@ ENDED = "ended_by"           # {"codes", "status"} of a session navigation.js en
 
 
 class SessionEnded(Exception):
-    """The login session is over (not logged in, timeout, Back button, double login, account state).
-    Carries keep_changes so the unit of work still commits the ended session."""
+    """The login session is over (not logged in, timeout, Back button, double login, account state);
+    the service has committed the ended session already (ctx.keep)."""
 
     def __init__(self, violation: RuleViolation) -> None:
         super().__init__(str(violation))
         self.violation = violation
-        self.keep_changes = violation.keep_changes
 
 
 # --- the login session ------------------------------------------------------------------------------

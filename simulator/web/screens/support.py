@@ -8,16 +8,12 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, get_flashed_messages, redirect, request, url_for
-from sqlalchemy import select
 
-from simulator.adapters.db import Mail, Organisation, PeriodicReport
 from simulator.domain.errors import RuleViolation
-from simulator.services import clock, organisations, registry, system
-from simulator.services.context import Ctx
+from simulator.services import clock, organisations, outbox, registry, system
 from simulator.web.runtime import run
 from simulator.web.screens.base import attach_hooks
 from simulator.web.screens.ui import message_line, page, t
-from simulator.web.test_support import _list_mails, mail_view
 
 bp = Blueprint("screens_support", __name__)
 
@@ -36,17 +32,13 @@ attach_hooks(bp)
 @bp.get("/mailbox")
 def mailbox() -> Any:
     to = request.args.get("to", "").strip()[:100]
-    mails = run(_list_mails, {"to": to or None, "limit": 1000})["mails"]
+    mails = run(outbox.list_mails, {"to": to or None, "limit": 1000})["mails"]
     return page("mailbox.html", mails=list(reversed(mails)), to=to)
 
 
 @bp.get("/mailbox/<int(max=2147483647):mail_id>")
 def mail(mail_id: int) -> Any:
-    def read(ctx: Ctx) -> dict[str, Any] | None:
-        found = ctx.db.get(Mail, mail_id)
-        return mail_view(found) if found else None
-
-    found = run(read)
+    found = run(outbox.get_mail, mail_id)
     if found is None:
         abort(404)
     return page("mail.html", mail=found)
@@ -54,20 +46,10 @@ def mail(mail_id: int) -> Any:
 
 # --- bureau console ------------------------------------------------------------------------------------------
 
-def _reports(ctx: Ctx) -> list[dict[str, Any]]:
-    rows = ctx.db.scalars(select(PeriodicReport).order_by(PeriodicReport.id.desc()).limit(200))
-    return [organisations.report_view(r) for r in rows]
-
-
-def _organisations(ctx: Ctx) -> list[dict[str, Any]]:
-    rows = ctx.db.scalars(select(Organisation).order_by(Organisation.id).limit(500))
-    return [{"id": o.id, "name": o.name, "kind": o.kind, "report_status": o.report_status} for o in rows]
-
-
 @bp.get("/bureau")
 def bureau() -> Any:
     return page("bureau.html", requests=run(organisations.list_usage_requests),
-                organisations=run(_organisations), reports=run(_reports),
+                organisations=run(organisations.list_organisations), reports=run(organisations.list_periodic_reports),
                 certificates=run(registry.list_certificates), clock=run(clock.get_clock),
                 maintenance=run(system.status)["maintenance"],
                 notices=get_flashed_messages(with_categories=True))
