@@ -10,6 +10,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from simulator.catalog.editions import Edition  # noqa: E402,F401 - the typed edition, re-exported
+from simulator.catalog.editions import make as make_edition  # noqa: E402
+
 HERE = Path(__file__).resolve().parent
 _PLACEHOLDER = re.compile(r"【[^】]+】")
 
@@ -106,28 +109,19 @@ def category_for_organisation(kind: str) -> Category:
     raise KeyError(kind)
 
 
-class Edition(dict):
-    """Settings of one edition; read as attributes: edition.lock_hours."""
-
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self[name]
-        except KeyError:
-            raise AttributeError(name) from None
-
-
 @lru_cache(maxsize=None)
 def _editions() -> dict[str, Any]:
     with open(HERE / "editions.toml", "rb") as f:
         return tomllib.load(f)
 
 
+@lru_cache(maxsize=None)
 def edition(name: str | None = None) -> Edition:
     data = _editions()
     name = name or data["default"]
     if name not in data["edition"]:
         raise KeyError(f"unknown edition {name!r}; known: {', '.join(data['edition'])}")
-    return Edition(data["edition"][name], name=name)
+    return make_edition(name, data["edition"][name])
 
 
 def edition_names() -> list[str]:
@@ -203,22 +197,39 @@ def mail_kinds() -> list[str]:
 
 
 @lru_cache(maxsize=None)
-def labels() -> dict[str, dict[str, str]]:
-    """Screen labels: labels()['ja']['login.title']."""
+@lru_cache(maxsize=None)
+def _label_file() -> dict[str, Any]:
     path = HERE / "labels.toml"
     if not path.exists():
-        return {"ja": {}, "en": {}}
+        return {}
     with open(path, "rb") as f:
-        data = tomllib.load(f)
+        return tomllib.load(f)
+
+
+@lru_cache(maxsize=None)
+def labels(edition_name: str | None = None) -> dict[str, dict[str, str]]:
+    """Screen labels: labels()['ja']['login.title']. An entry may carry an edition's own wording,
+    `{ ja = …, en = …, "2026" = { ja = …, en = … } }`, which wins for that edition. Braces such as
+    {id_label} are filled from the edition by the screens (Edition.placeholders)."""
     out: dict[str, dict[str, str]] = {"ja": {}, "en": {}}
-    for key, value in data.items():
+    for key, value in _label_file().items():
         if isinstance(value, dict):
             for k2, v2 in value.items():
                 if isinstance(v2, dict):
+                    chosen = {**v2, **v2.get(edition_name or "", {})} if edition_name else v2
                     for lang in ("ja", "en"):
-                        if lang in v2:
-                            out[lang][f"{key}.{k2}"] = v2[lang]
+                        if lang in chosen:
+                            out[lang][f"{key}.{k2}"] = chosen[lang]
     return out
+
+
+def fill(text: str, ed: Edition, lang: str = "ja") -> str:
+    """Braces of the edition ({id_label}, {password_policy}, …) filled with its values."""
+    if "{" not in text:
+        return text
+    for name, value in ed.placeholders(lang).items():
+        text = text.replace("{" + name + "}", value)
+    return text
 
 
 def placeholders(text: str) -> list[str]:

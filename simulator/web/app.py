@@ -15,6 +15,8 @@ from simulator.web import boundary
 from simulator.web.boundary import parse_switch
 
 DEFAULT_DB = "sqlite:///var/rasim.sqlite3"
+DEFAULT_CARD_BRIDGE_URL = "http://127.0.0.1:35980"   # where the pages look for `rasim card bridge`
+DEFAULT_MAX_REQUEST_BYTES = 1 << 20                   # a JSON body (rasim's limit)
 
 
 def _secret_key(var_dir: Path) -> str:
@@ -40,7 +42,8 @@ def config_from_env() -> dict[str, Any]:
         "RASIM_BASE_URL": os.environ.get("RASIM_BASE_URL") or None,
         "RASIM_CARDS_DIR": os.environ.get("RASIM_CARDS_DIR", str(var_dir / "cards")),
         "RASIM_JPKI_TRUST_DIR": os.environ.get("RASIM_JPKI_TRUST_DIR") or None,   # default: the cards' test CA
-        "RASIM_CARD_BRIDGE_URL": os.environ.get("RASIM_CARD_BRIDGE_URL") or None,
+        "RASIM_CARD_BRIDGE_URL": os.environ.get("RASIM_CARD_BRIDGE_URL") or DEFAULT_CARD_BRIDGE_URL,
+        "RASIM_MAX_REQUEST_BYTES": int(os.environ.get("RASIM_MAX_REQUEST_BYTES") or DEFAULT_MAX_REQUEST_BYTES),
         "RASIM_VAR_DIR": str(var_dir),
     }
 
@@ -52,7 +55,6 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     catalog.edition(app.config["RASIM_EDITION"])   # unknown edition: fail at start, clearly
     app.config["RASIM_TEST_SUPPORT"] = parse_switch("RASIM_TEST_SUPPORT", app.config["RASIM_TEST_SUPPORT"])
     app.config["SECRET_KEY"] = app.config.get("SECRET_KEY") or _secret_key(Path(app.config["RASIM_VAR_DIR"]))
-    app.config["RASIM_MAX_REQUEST_BYTES"] = catalog.edition(app.config["RASIM_EDITION"]).max_request_bytes
     app.config["MAX_CONTENT_LENGTH"] = app.config["RASIM_MAX_REQUEST_BYTES"] * 2
     # Flask's defaults already hold these keys (SAMESITE None), so setdefault would never apply
     overrides = overrides or {}

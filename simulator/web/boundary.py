@@ -15,7 +15,6 @@ from typing import Any
 from flask import Flask, Response, abort, current_app, request
 from werkzeug.serving import WSGIRequestHandler
 
-from simulator import catalog
 
 SWITCH_VALUES = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False,
                  "off": False}
@@ -52,8 +51,7 @@ def _refuse_nul() -> None:
 
 
 def _content_security_policy() -> str:
-    bridge = (current_app.config.get("RASIM_CARD_BRIDGE_URL")
-              or catalog.edition(current_app.config["RASIM_EDITION"]).card_bridge_url).rstrip("/")
+    bridge = current_app.config["RASIM_CARD_BRIDGE_URL"].rstrip("/")
     return ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             f"connect-src 'self' {bridge}; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; "
             "object-src 'none'")

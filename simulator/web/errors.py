@@ -3,16 +3,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import jsonify
+from flask import current_app, has_app_context, jsonify
 
 from simulator import catalog
 from simulator.domain.errors import Problem, RuleViolation
 
 
-def problem_json(p: Problem) -> dict[str, Any]:
+def problem_json(p: Problem, ed: catalog.Edition | None = None) -> dict[str, Any]:
     msg = catalog.message(p.code)
     ja, en = msg.render(p.params)
-    return {"code": p.code, "message": ja, "message_en": en, "field": p.field}
+    if ed is None:
+        ed = catalog.edition(current_app.config["RASIM_EDITION"]) if has_app_context() else catalog.edition()
+    return {"code": p.code, "message": catalog.fill(ja, ed, "ja"), "message_en": catalog.fill(en, ed, "en"),
+            "field": p.field}
 
 
 def error_response(v: RuleViolation):  # noqa: ANN201

@@ -36,9 +36,8 @@ CARD_PROBLEM_CODES = {"WZBAM255E", "WZBAM157E", "WZBAM263E"}
 
 
 def bridge_url() -> str:
-    """Where the pages find `rasim card bridge`: RASIM_CARD_BRIDGE_URL, else the edition's setting."""
-    configured = current_app.config.get("RASIM_CARD_BRIDGE_URL")
-    return (configured or catalog.edition(current_app.config["RASIM_EDITION"]).card_bridge_url).rstrip("/")
+    """Where the pages find `rasim card bridge`: RASIM_CARD_BRIDGE_URL (a deployment setting)."""
+    return current_app.config["RASIM_CARD_BRIDGE_URL"].rstrip("/")
 
 
 def card_categories() -> list[dict[str, str]]:

@@ -40,33 +40,41 @@ def lang_url(code: str) -> str:
 
 
 def t(key: str, in_lang: str | None = None, **params: Any) -> str:
-    """A label of labels.toml; English falls back to Japanese when a label has no English text."""
-    labels = catalog.labels()
+    """A label of labels.toml in the edition's wording; English falls back to Japanese when a label has
+    no English text. Braces are filled from `params`, then from the edition ({id_label}, …)."""
+    ed = edition()
+    labels = catalog.labels(ed.name)
     chosen = in_lang or lang()
     text = labels[chosen].get(key)
     if text is None:
         text = labels["ja"].get(key)
     if text is None:
         raise KeyError(f"label {key!r} is missing in catalog/labels.toml")
-    for name, value in params.items():
-        text = text.replace("{" + name + "}", str(value))
+    for name, value in {**ed.placeholders(chosen), **{k: str(v) for k, v in params.items()}}.items():
+        text = text.replace("{" + name + "}", value)
     return text
+
+
+def edition() -> catalog.Edition:
+    return catalog.edition(current_app.config["RASIM_EDITION"])
 
 
 def field_label(key: str) -> str:
     spec = catalog.field(key)
-    return spec.label_en if lang() == "en" else spec.label_ja
+    chosen = lang()
+    return catalog.fill(spec.label_en if chosen == "en" else spec.label_ja, edition(), chosen)
 
 
 def id_label() -> str:
-    ed = catalog.edition(current_app.config["RASIM_EDITION"])
+    ed = edition()
     return ed.id_label_en if lang() == "en" else ed.id_label_ja
 
 
 def message_line(p: Problem, in_lang: str | None = None) -> str:
     ja, en = catalog.message(p.code).render(p.params)
     chosen = in_lang or lang()
-    return t("common.error_line", chosen, code=p.code, message=en if chosen == "en" else ja)
+    text = catalog.fill(en if chosen == "en" else ja, edition(), chosen)
+    return t("common.error_line", chosen, code=p.code, message=text)
 
 
 @dataclass

@@ -1,0 +1,80 @@
+"""An edition of the system as one typed, frozen object. The defaults are the 2024 system (the FAQ
+of 2024-03-19 and the lawyers' manual, seed 004); catalog/editions.toml lists, per edition, only
+what differs from them. Deployment settings (where the card bridge listens, how large a body may
+be) are not an edition's: they are the app's configuration (RASIM_CARD_BRIDGE_URL,
+RASIM_MAX_REQUEST_BYTES)."""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Edition:
+    name: str
+    label: str = ""
+    id_label_ja: str = "認証ID"                       # 004 §2.2
+    id_label_en: str = "Authentication ID"
+    session_timeout_minutes: int = 30                # 004 §1.3, FAQ Q4-27
+    lock_after_failures: int = 5                     # FAQ Q12-7
+    lock_hours: int = 24                             # FAQ Q12-7, WZBAM153E
+    auth_id_min: int = 6                             # 004 §2.16.2
+    auth_id_max: int = 20
+    password_min: int = 8                            # 004 §2.15.7
+    password_max: int = 32
+    password_classes: tuple[str, ...] = ("letter", "digit", "symbol")
+    password_symbols: str = "$%&=@_#+.?!"
+    password_valid_days: int = 180                   # rasim
+    password_expiry_notice_days: int = 14            # rasim
+    registration_link_valid_days: int = 30           # rasim
+    email_change_link_valid_hours: int = 24          # rasim
+    reset_link_valid_hours: int = 24                 # rasim
+    reset_mails_per_hour: int = 5                    # rasim
+    initial_password_deadline_days: int = 30         # FAQ Q3-7
+    usage_valid_years: int = 1                       # FAQ Q3-7
+    periodic_report_notice_months: int = 2           # FAQ Q9-2, Q12-1
+    periodic_report_due_months: int = 1              # FAQ Q3-7, Q9-2
+    agent_certificate_notice_days: tuple[int, ...] = (30, 7)   # FAQ Q12-1
+    residence_card_notice_days: tuple[int, ...] = (30, 7)      # FAQ Q12-1
+    mail_from: str = "noreply@ras-immi.moj.go.jp"   # FAQ Q2-6, Q12-8
+    auth_id_alphabet: str = "abcdefghijkmnpqrstuvwxyz23456789"
+    auth_id_pattern: str = "lllllddddd"              # like the manual's example mctay42863
+    card_challenge_valid_seconds: int = 300          # rasim
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def mail_domain(self) -> str:
+        return "@" + self.mail_from.split("@", 1)[1]
+
+    @property
+    def session_hours_or_minutes_ja(self) -> str:
+        m = self.session_timeout_minutes
+        return f"{m // 60}時間" if m % 60 == 0 else f"{m}分"
+
+    @property
+    def session_hours_or_minutes_en(self) -> str:
+        m = self.session_timeout_minutes
+        return f"{m // 60} hours" if m % 60 == 0 else f"{m} minutes"
+
+    def placeholders(self, lang: str) -> dict[str, str]:
+        """What a label may say in braces: {id_label}, {password_policy}, {session}, {mail_domain}, …"""
+        from simulator.domain.passwords import policy_text_en, policy_text_ja
+
+        ja = lang != "en"
+        return {"id_label": self.id_label_ja if ja else self.id_label_en,
+                "password_policy": policy_text_ja(self) if ja else policy_text_en(self),
+                "password_min": str(self.password_min), "password_max": str(self.password_max),
+                "session": self.session_hours_or_minutes_ja if ja else self.session_hours_or_minutes_en,
+                "mail_domain": self.mail_domain, "lock_hours": str(self.lock_hours),
+                "lock_after_failures": str(self.lock_after_failures)}
+
+
+FIELDS = {f.name for f in dataclasses.fields(Edition)}
+
+
+def make(name: str, values: dict) -> Edition:
+    unknown = set(values) - FIELDS
+    if unknown:
+        raise ValueError(f"editions.toml [edition.{name}]: unknown settings {sorted(unknown)}")
+    typed = {k: tuple(v) if isinstance(v, list) else v for k, v in values.items()}
+    return Edition(name=name, **typed)
