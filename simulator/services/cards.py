@@ -20,7 +20,8 @@ from simulator.adapters.jpki import CertificateCheck, JpkiUnavailable, basic_fac
 from simulator.domain.accounts import Status
 from simulator.domain.errors import Problems, RuleViolation
 from simulator.domain.validation import check
-from simulator.services import accounts
+from simulator.services import registration, sessions
+from simulator.services.registration import after_initial_password
 from simulator.services.context import Ctx
 
 CARD_CATEGORIES = tuple(c.key for c in catalog.categories() if c.card_holder)
@@ -140,7 +141,7 @@ def register_with_card(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
                       phone=cleaned.get("phone", ""), email=cleaned["email"], card_key_id=sign.key_id,
                       card_auth_key_id=auth.key_id, card_cert_not_after=valid_until, valid_until=valid_until,
                       residence_card_number=card_number, residence_card_valid_until=card_until, created_at=ctx.now)
-    accounts.file_registration(ctx, account, via="my_number_card",
+    registration.file_registration(ctx, account, via="my_number_card",
                                certificate_valid_until=valid_until.isoformat() if valid_until else None)
     return {"registration_id": account.id, "category": category, "status": account.status,
             "name": account.name, "sex": account.sex,
@@ -180,6 +181,7 @@ def _residence_card(ctx: Ctx, category: str, values: dict[str, Any],
     return number, day
 
 
+@after_initial_password("card")
 def schedule_residence_card_notices(ctx: Ctx, account: Account) -> None:
     if not account.residence_card_valid_until:
         return
@@ -205,7 +207,7 @@ def login_with_card(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
         result = _jpki(ctx).check(values.get("authentication_certificate"), ctx.now)
     except JpkiUnavailable:
         raise RuleViolation.one("WZBAM263E", status=503) from None
-    account = accounts.find_account(ctx, values["auth_id"].strip())
+    account = sessions.find_account(ctx, values["auth_id"].strip())
     if account is not None and catalog.category(account.category).route != "card":
         raise _card_failure(ctx, "auth_id", "WZBAM167E")   # the card route is for card-holding categories
     if account is not None and result.status == "expired" and account.card_auth_key_id == result.key_id:
@@ -219,13 +221,13 @@ def login_with_card(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
         # the card in the reader is not the one this ID was registered with
         ctx.audit("login.refused", f"account:{account.id}", code="WZBAM255E", reason="another card")
         raise _card_failure(ctx, "authentication_certificate")
-    return accounts.login(ctx, values["auth_id"], values["password"], card_key_id=result.key_id)
+    return sessions.login(ctx, values["auth_id"], values["password"], card_key_id=result.key_id)
 
 
 def set_applications_in_progress(ctx: Ctx, auth_id: Any, count: Any) -> dict[str, Any]:
     """Test support until applications exist: how many applications of the account are in progress
     (seed 001: 申請中にMNCの有効期限が切れた場合、認証IDでログイン)."""
-    account = accounts.find_account(ctx, auth_id) if isinstance(auth_id, str) else None
+    account = sessions.find_account(ctx, auth_id) if isinstance(auth_id, str) else None
     if account is None:
         raise RuleViolation.one("RASIM404E", "auth_id", status=404)
     if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= 10_000:

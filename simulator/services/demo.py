@@ -12,7 +12,8 @@ from simulator import catalog
 from simulator.adapters.db import Account, AgentCertificate, Organisation
 from simulator.adapters.jpki import JST, basic_four_from_certificate, key_id, load_certificate
 from simulator.domain.accounts import Status, add_years
-from simulator.services.accounts import end_of_day, find_account
+from simulator.services.agents import end_of_day
+from simulator.services.sessions import find_account
 from simulator.services.cards import SEX_FROM_ISO5218
 from simulator.services.context import Ctx
 from simulator.services.organisations import schedule_validity_events

@@ -13,7 +13,8 @@ from simulator.domain.accounts import ReportStatus, Status, add_months, add_year
 from simulator.domain.errors import Problems, RuleViolation
 from simulator.domain.forms import validate_form
 from simulator.domain.validation import check
-from simulator.services.accounts import find_account, new_auth_id
+from simulator.services.registration import after_initial_password, new_auth_id
+from simulator.services.sessions import find_account
 from simulator.services.context import Ctx
 
 
@@ -117,6 +118,7 @@ def decide_usage_request(ctx: Ctx, request_id: Any, approve: Any) -> dict[str, A
     return usage_request_view(ctx, req)
 
 
+@after_initial_password("usage_request")
 def start_usage_validity(ctx: Ctx, account: Account) -> None:
     """Valid one year from setting the password (Q3-7); the periodic-report notice 2 months before."""
     account.valid_until = add_years(ctx.now, ctx.ed.usage_valid_years)

@@ -12,7 +12,7 @@ from simulator.domain.accounts import AgentCertificateStatus, Status
 from simulator.domain.certificate_number import InvalidCertificateNumber, normalize_agent_certificate_number
 from simulator.domain.errors import Problems, RuleViolation
 from simulator.domain.validation import check
-from simulator.services.accounts import end_of_day, schedule_certificate_notices
+from simulator.services.agents import end_of_day, schedule_certificate_notices
 from simulator.services.context import Ctx
 
 STATUSES = (AgentCertificateStatus.ACTIVE, AgentCertificateStatus.CANCELLED, AgentCertificateStatus.SUSPENDED)

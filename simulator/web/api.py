@@ -6,7 +6,8 @@ from typing import Any, Callable
 from flask import Blueprint, jsonify
 
 from simulator import catalog
-from simulator.services import accounts, cards, system
+from simulator.services import agents, cards, password_changes, registration, sessions, system
+from simulator.services import profile as user_info
 from simulator.services.context import Ctx
 from simulator.web.operations import operation, openapi
 from simulator.web.runtime import run
@@ -18,7 +19,7 @@ S, B, INT = "string", "boolean", "integer"
 
 def as_user(token: str, fn: Callable[..., Any], *args: Any) -> Any:
     def use_case(ctx: Ctx) -> Any:
-        account, _session = accounts.authenticate(ctx, token)
+        account, _session = sessions.authenticate(ctx, token)
         return fn(ctx, account, *args)
 
     return run(use_case)
@@ -28,7 +29,7 @@ def as_user(token: str, fn: Callable[..., Any], *args: Any) -> Any:
            "Register a lawyer or administrative scrivener with the 12-digit agent certificate number", "registration",
            faq="Q2-13 Q2-14 Q2-15 Q2-17", status=201, form="agent_registration")
 def register_agent(body: dict) -> Any:
-    return run(accounts.register_agent, body)
+    return run(agents.register_agent, body)
 
 
 @operation(bp, P, "POST", "/card/challenges", "createCardChallenge",
@@ -57,20 +58,20 @@ def login_with_card(body: dict) -> Any:
 @operation(bp, P, "POST", "/links/inspect", "inspectLink", "What a link from a mail is for, and whether it is valid",
            "registration", form="mail_link")
 def inspect_link(body: dict) -> Any:
-    return run(accounts.describe_link, body.get("token"))
+    return run(registration.describe_link, body.get("token"))
 
 
 @operation(bp, P, "POST", "/registrations/password", "setInitialPassword",
            "Set the initial password from the registration or approval mail; issues or confirms the ID",
            "registration", faq="Q2-5 Q3-7", form="initial_password")
 def set_initial_password(body: dict) -> Any:
-    return run(accounts.set_initial_password, body.get("token"), body.get("password"), body.get("password_confirm"))
+    return run(registration.set_initial_password, body.get("token"), body.get("password"), body.get("password_confirm"))
 
 
 @operation(bp, P, "POST", "/session", "login", "Log in with the ID and password", "session",
            faq="Q12-7", status=201, form="login")
 def login(body: dict) -> Any:
-    return run(accounts.login, body.get("auth_id"), body.get("password"))
+    return run(sessions.login, body.get("auth_id"), body.get("password"))
 
 
 @operation(bp, P, "GET", "/session", "getSession", "The session's user", "session", auth=True)
@@ -80,20 +81,20 @@ def get_session(token: str) -> Any:
 
 @operation(bp, P, "DELETE", "/session", "logout", "Log out", "session", auth=True)
 def logout(token: str) -> Any:
-    return run(accounts.logout, token)
+    return run(sessions.logout, token)
 
 
 @operation(bp, P, "POST", "/password/change", "changePassword", "Change the password (利用者情報更新)", "password",
            auth=True, faq="Q12-6", form="password_change")
 def change_password(body: dict, token: str) -> Any:
-    return as_user(token, accounts.change_password, body.get("current_password"), body.get("new_password"),
+    return as_user(token, password_changes.change_password, body.get("current_password"), body.get("new_password"),
                    body.get("new_password_confirm"))
 
 
 @operation(bp, P, "POST", "/password/expired", "changeExpiredPassword",
            "Change an expired password (after WZBAM158E) without a session", "password", form="expired_password_change")
 def change_expired_password(body: dict) -> Any:
-    return run(accounts.change_expired_password, body.get("auth_id"), body.get("current_password"),
+    return run(password_changes.change_expired_password, body.get("auth_id"), body.get("current_password"),
                body.get("new_password"), body.get("new_password_confirm"))
 
 
@@ -101,33 +102,33 @@ def change_expired_password(body: dict) -> Any:
            "パスワードを忘れた場合: send a reset link to the registered address", "password",
            faq="Q12-4", form="password_reset_request")
 def request_password_reset(body: dict) -> Any:
-    return run(accounts.request_password_reset, body.get("auth_id"), body.get("email"))
+    return run(password_changes.request_password_reset, body.get("auth_id"), body.get("email"))
 
 
 @operation(bp, P, "POST", "/password-reset/complete", "resetPassword",
            "Set a new password from the reset link; lifts a lock", "password",
            faq="Q12-4 Q12-7", form="password_reset")
 def reset_password(body: dict) -> Any:
-    return run(accounts.reset_password, body.get("token"), body.get("password"), body.get("password_confirm"))
+    return run(password_changes.reset_password, body.get("token"), body.get("password"), body.get("password_confirm"))
 
 
 @operation(bp, P, "GET", "/me", "getUserInformation", "利用者情報表示: name, ID, e-mail and more", "user",
            auth=True, faq="Q10-1")
 def get_me(token: str) -> Any:
-    return as_user(token, accounts.profile)
+    return as_user(token, user_info.profile)
 
 
 @operation(bp, P, "PATCH", "/me", "changeUserInformation", "利用者情報変更: address, phone, e-mail, certificate number",
            "user", auth=True,
            faq="Q10-2 Q12-2 Q12-3", form="profile_change")
 def change_me(body: dict, token: str) -> Any:
-    return as_user(token, accounts.change_profile, body)
+    return as_user(token, user_info.change_profile, body)
 
 
 @operation(bp, P, "POST", "/me/email/confirm", "confirmEmailChange", "Confirm a new e-mail address from its link",
            "user", faq="Q12-2", form="mail_link")
 def confirm_email(body: dict) -> Any:
-    return run(accounts.confirm_email_change, body.get("token"))
+    return run(user_info.confirm_email_change, body.get("token"))
 
 
 @operation(bp, P, "GET", "/registration/categories", "listRegistrationCategories",

@@ -1,6 +1,6 @@
 """The Back button itself (FAQ Q4-20; 2023 manual §1.3, F19): static/navigation.js reports a
 back/forward navigation on a page of the login session to POST /session/illegal-transition, which
-ends the session through services.accounts.illegal_transition and sends the browser on to the
+ends the session through services.sessions.illegal_transition and sends the browser on to the
 page that says so (RASIM409E). The stale-screen-token check of the forms stays as it was."""
 from __future__ import annotations
 

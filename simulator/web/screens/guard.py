@@ -12,13 +12,13 @@ from flask import Response, redirect, request, session, url_for
 from markupsafe import Markup, escape
 
 from simulator.domain.errors import RuleViolation
-from simulator.services import accounts
+from simulator.services import sessions
 from simulator.services.context import Ctx
 from simulator.web.runtime import run
 from simulator.web.screens.ui import FormErrors, message_page, page
 
 T = TypeVar("T")
-TOKEN = "api_token"          # the session token of services.accounts.login
+TOKEN = "api_token"          # the session token of services.sessions.login
 CSRF = "csrf_token"
 SCREEN = "screen_token"
 USER = "user"                # {"name", "auth_id", "previous_login_at"} for the page header
@@ -60,7 +60,7 @@ def as_user(use_case: Callable[..., T], *args: Any) -> T:
 
     def with_account(ctx: Ctx) -> T:
         try:
-            account, _session = accounts.authenticate(ctx, token)
+            account, _session = sessions.authenticate(ctx, token)
         except RuleViolation as ended:
             raise SessionEnded(ended) from None
         return use_case(ctx, account, *args)
@@ -107,14 +107,14 @@ def screen_fields() -> Markup:
 
 
 def end_for_illegal_transition() -> RuleViolation | None:
-    """End the login session for an illegal screen transition (services.accounts.illegal_transition):
+    """End the login session for an illegal screen transition (services.sessions.illegal_transition):
     the violation that ended it (RASIM409E, or why the session was already over), None without one."""
     token = session.get(TOKEN)
     session.pop(SCREEN, None)
     if not token:
         return None
     try:
-        run(accounts.illegal_transition, token)
+        run(sessions.illegal_transition, token)
     except RuleViolation as ended:
         forget_session()
         return ended

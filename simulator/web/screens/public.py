@@ -8,7 +8,7 @@ from flask import redirect, request, session, url_for
 
 from simulator import catalog
 from simulator.domain.errors import RuleViolation
-from simulator.services import accounts, system
+from simulator.services import agents, password_changes, registration, sessions, system
 from simulator.web.runtime import run
 from simulator.web.screens import forms, guard
 from simulator.web.screens.base import bp
@@ -42,7 +42,7 @@ def top() -> Any:
 @bp.route("/login", methods=["GET", "POST"])
 @guard.from_latest_screen
 def login() -> Any:
-    return guard.login_screen(lambda auth_id, password: run(accounts.login, auth_id, password), "login.html")
+    return guard.login_screen(lambda auth_id, password: run(sessions.login, auth_id, password), "login.html")
 
 
 @bp.post("/logout")
@@ -50,7 +50,7 @@ def logout() -> Any:
     token = session.get(guard.TOKEN)
     if token:
         try:
-            run(accounts.logout, token)
+            run(sessions.logout, token)
         except RuleViolation:
             pass   # already ended: logging out is still what the user wanted
     guard.forget_session()
@@ -87,7 +87,7 @@ def password_reset() -> Any:
     if request.method == "POST":
         values = {k: request.form.get(k, "") for k in values}
         try:
-            sent = run(accounts.request_password_reset, values["auth_id"], values["email"])
+            sent = run(password_changes.request_password_reset, values["auth_id"], values["email"])
         except RuleViolation as refused:
             errors = FormErrors.of(refused)
         else:
@@ -98,7 +98,7 @@ def password_reset() -> Any:
 @bp.route("/password-reset/new", methods=["GET", "POST"])
 @guard.from_latest_screen
 def password_reset_new() -> Any:
-    return _password_link(("password_reset",), accounts.reset_password, "password_reset.title",
+    return _password_link(("password_reset",), password_changes.reset_password, "password_reset.title",
                           "password_reset.new_subheading", "password_reset.new_submit")
 
 
@@ -112,7 +112,7 @@ def registration_agent() -> Any:
     shown, body = forms.read("agent_registration", request.form if request.method == "POST" else None)
     if request.method == "POST":
         try:
-            run(accounts.register_agent, body)
+            run(agents.register_agent, body)
         except RuleViolation as refused:
             errors = FormErrors.of(refused)
         else:
@@ -124,7 +124,7 @@ def registration_agent() -> Any:
 @guard.from_latest_screen
 def registration_password() -> Any:
     """The URL of the registration mail (Q2-5) and of the usage-request approval mail (Q3-7)."""
-    return _password_link(("registration", "initial_password"), accounts.set_initial_password,
+    return _password_link(("registration", "initial_password"), registration.set_initial_password,
                           "initial_password.title", "initial_password.subheading", "initial_password.submit")
 
 
@@ -133,7 +133,7 @@ def _password_link(purposes: tuple[str, ...], use_case: Any, title_key: str, sub
     """A page opened from a mail link that sets a password (initial password or reset)."""
     token = request.values.get("token", "")
     try:
-        link = run(accounts.describe_link, token)
+        link = run(registration.describe_link, token)
     except RuleViolation as invalid:
         return message_page([p.code for p in invalid.problems], invalid.status, to_login=True)
     if link["purpose"] not in purposes:

@@ -1,6 +1,6 @@
 """Screens after login: the menu (S03), user information (S29), its change (S30, S31), the
 password change (S32), and the e-mail confirmation link. Every page authenticates through
-services.accounts in the same unit of work as what it shows or changes."""
+services.sessions in the same unit of work as what it shows or changes."""
 from __future__ import annotations
 
 from typing import Any
@@ -9,7 +9,8 @@ from flask import request
 
 from simulator.adapters.db import Account
 from simulator.domain.errors import RuleViolation
-from simulator.services import accounts
+from simulator.services import password_changes, registration
+from simulator.services import profile as user_info
 from simulator.services.context import Ctx
 from simulator.web.runtime import run
 from simulator.web.screens import guard
@@ -18,7 +19,7 @@ from simulator.web.screens.ui import FormErrors, message_page, page
 
 
 def _profile(ctx: Ctx, account: Account) -> dict[str, Any]:
-    return accounts.profile(ctx, account)
+    return user_info.profile(ctx, account)
 
 
 @bp.get("/menu")
@@ -38,12 +39,12 @@ def profile() -> Any:
 @guard.from_latest_screen
 def profile_edit() -> Any:
     errors = FormErrors()
-    values = {k: "" for k in accounts.CHANGE_FIELDS}
+    values = {k: "" for k in user_info.CHANGE_FIELDS}
     if request.method == "POST":
         values = {k: request.form.get(k, "") for k in values}
 
         def change(ctx: Ctx, account: Account) -> dict[str, Any]:
-            return accounts.change_profile(ctx, account, values)
+            return user_info.change_profile(ctx, account, values)
 
         try:
             result = guard.as_user(change)
@@ -65,7 +66,7 @@ def profile_password() -> Any:
         form = request.form
 
         def change(ctx: Ctx, account: Account) -> str:
-            accounts.change_password(ctx, account, form.get("current_password", ""), form.get("new_password", ""),
+            password_changes.change_password(ctx, account, form.get("current_password", ""), form.get("new_password", ""),
                                      form.get("new_password_confirm", ""))
             return account.email
 
@@ -88,7 +89,7 @@ def password_expired() -> Any:
     if request.method == "POST":
         form = request.form
         try:
-            run(accounts.change_expired_password, auth_id, form.get("current_password", ""),
+            run(password_changes.change_expired_password, auth_id, form.get("current_password", ""),
                 form.get("new_password", ""), form.get("new_password_confirm", ""))
         except RuleViolation as refused:
             errors = FormErrors.of(refused)
@@ -104,12 +105,12 @@ def email_confirm() -> Any:
     token = request.values.get("token", "")
     if request.method == "POST":
         try:
-            done = run(accounts.confirm_email_change, token)
+            done = run(user_info.confirm_email_change, token)
         except RuleViolation as invalid:
             return message_page([p.code for p in invalid.problems], invalid.status, to_login=True)
         return page("email_confirmed.html", email=done["email"])
     try:
-        link = run(accounts.describe_link, token)
+        link = run(registration.describe_link, token)
     except RuleViolation as invalid:
         return message_page([p.code for p in invalid.problems], invalid.status, to_login=True)
     if link["purpose"] != "email_change":

@@ -6,7 +6,7 @@
  * back/forward navigation (PerformanceNavigationTiming.type "back_forward" when it is loaded
  * again, or `pageshow` with event.persisted when it comes back from the back/forward cache)
  * reports it to the server (POST with the CSRF token); the server ends the session through
- * services.accounts.illegal_transition, and the page is replaced by the one that says so
+ * services.sessions.illegal_transition, and the page is replaced by the one that says so
  * (RASIM409E, from the message catalogue). A link, a form or a reload changes nothing here.
  */
 (function () {
