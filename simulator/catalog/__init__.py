@@ -80,6 +80,7 @@ class Category:
     card_holder: bool
     organisation_kind: str
     can_change_address: bool
+    needs_residence_card: bool = False   # 外国人本人 give their 在留カード (002 Step2; the 30/7-day mails)
 
 
 @lru_cache(maxsize=None)
@@ -88,7 +89,7 @@ def _categories() -> dict[str, Category]:
         r["key"]: Category(
             r["key"], int(r["number"]), r["label_ja"], r["label_en"], r["group_ja"], r["route"],
             r["registers_online"] == "yes", r["card_holder"] == "yes", r["organisation_kind"],
-            r["can_change_address"] == "yes",
+            r["can_change_address"] == "yes", r.get("needs_residence_card") == "yes",
         )
         for r in _rows("categories.csv")
     }
@@ -230,6 +231,16 @@ def fill(text: str, ed: Edition, lang: str = "ja") -> str:
     for name, value in ed.placeholders(lang).items():
         text = text.replace("{" + name + "}", value)
     return text
+
+
+@lru_cache(maxsize=None)
+def _http_statuses() -> dict[str, int]:
+    return {r["code"]: int(r["status"]) for r in _rows("http-statuses.csv")}
+
+
+def http_status(code: str) -> int:
+    """The HTTP status a refusal with this code answers (catalog/http-statuses.csv; 400 by default)."""
+    return _http_statuses().get(code, 400)
 
 
 def placeholders(text: str) -> list[str]:

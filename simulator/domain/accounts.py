@@ -104,6 +104,28 @@ def password_code(facts: LoginFacts, now: dt.datetime) -> str | None:
     return None
 
 
+# --- the login sequence: state, lock, password, then route, validity and expiry ----------------------
+
+def before_password_code(facts: LoginFacts, now: dt.datetime) -> str | None:
+    """Refused before the password is looked at: the account's state first (a deleted, locked account
+    says 156E), then the lock (153E, which no right password gets past)."""
+    return state_code(facts) or lock_code(facts, now)
+
+
+def failure_outcome(failures: int, ed: Edition, wrong_code: str = "WZBAM270E") -> tuple[str, bool]:
+    """After a wrong password, with `failures` consecutive failures counted so far: (code, lock?).
+    The edition's n-th failure locks (FAQ Q12-7; 003: 「5回続けて」)."""
+    if failures >= ed.lock_after_failures:
+        return "WZBAM153E", True
+    return wrong_code, False
+
+
+def admission_code(facts: LoginFacts, now: dt.datetime, via_card: bool, applications_in_progress: int) -> str | None:
+    """Once the password is right: the card route (Q13-3), the account's validity, the password's expiry."""
+    return (card_route_code(facts, now, via_card, applications_in_progress) or validity_code(facts, now)
+            or password_code(facts, now))
+
+
 def new_auth_id(ed: Edition, taken: set[str] | None = None) -> str:
     """A fresh 認証ID like the manual's example 'mctay42863' (pattern from the edition)."""
     letters = "".join(c for c in ed.auth_id_alphabet if c.isalpha())

@@ -13,16 +13,20 @@ class Problem:
 
 
 class RuleViolation(Exception):
-    """One or more problems; nothing has been stored. `status` is the HTTP status to answer."""
+    """One or more problems; nothing has been stored. `status` is the HTTP status to answer: by
+    default the catalogue's for the first code (catalog/http-statuses.csv; 400 when it names none),
+    given explicitly only where a context answers otherwise."""
 
-    def __init__(self, problems: list[Problem] | Problem, status: int = 400, extra: dict | None = None):
+    def __init__(self, problems: list[Problem] | Problem, status: int | None = None, extra: dict | None = None):
+        from simulator import catalog
+
         self.problems = problems if isinstance(problems, list) else [problems]
-        self.status = status
+        self.status = status if status is not None else catalog.http_status(self.problems[0].code)
         self.extra = extra or {}
         super().__init__(", ".join(p.code for p in self.problems))
 
     @classmethod
-    def one(cls, code: str, field: str | None = None, status: int = 400, **params: str) -> "RuleViolation":
+    def one(cls, code: str, field: str | None = None, status: int | None = None, **params: str) -> "RuleViolation":
         return cls([Problem(code, field, dict(params))], status=status)
 
 
@@ -41,6 +45,6 @@ class Problems:
     def __bool__(self) -> bool:
         return bool(self.items)
 
-    def raise_if_any(self, status: int = 400) -> None:
+    def raise_if_any(self, status: int | None = None) -> None:
         if self.items:
             raise RuleViolation(list(self.items), status=status)

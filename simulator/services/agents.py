@@ -10,10 +10,11 @@ from sqlalchemy import select
 
 from simulator import catalog
 from simulator.adapters.db import Account, AgentCertificate
-from simulator.domain.accounts import AgentCertificateStatus, Status
+from simulator.domain.accounts import Status
 from simulator.domain.certificate_number import InvalidCertificateNumber, normalize_agent_certificate_number
 from simulator.domain.errors import Problems
 from simulator.domain.forms import validate_form
+from simulator.domain.registration import RegistryEntry, certificate_refusal
 from simulator.services.context import Ctx
 from simulator.services.registration import after_initial_password, file_registration
 
@@ -42,25 +43,13 @@ def certificate_problem(ctx: Ctx, raw: Any, birth_date: dt.date | None, field: s
             problems.add("WZBAM246E", field)
         return None
     cert = find_certificate(ctx, number)
-    if cert is None:
-        problems.add("WZBAM246E", field)
-        return None
-    if cert.status == AgentCertificateStatus.CANCELLED:
-        problems.add("WZBAM247E", field)
-        return None
-    if cert.status == AgentCertificateStatus.SUSPENDED:
-        problems.add("WZBAM249E", field)
-        return None
-    if cert.valid_until < ctx.now.date():
-        problems.add("WZBAM248E", field)
-        return None
     taken = ctx.db.scalars(select(Account).where(
         Account.agent_certificate_number == number, Account.status.notin_([Status.DELETED, Status.LAPSED]))).first()
-    if taken is not None and taken.id != own_account_id:
-        problems.add("WZBAM261E", field)
-        return None
-    if birth_date is not None and cert.birth_date != birth_date:
-        problems.add("WZBAM262E", "birth_date")
+    entry = RegistryEntry(cert.status, cert.valid_until, cert.birth_date) if cert is not None else None
+    refusal = certificate_refusal(entry, ctx.now.date(), taken is not None and taken.id != own_account_id, birth_date)
+    if refusal is not None:
+        code, where = refusal
+        problems.add(code, field if where == "agent_certificate_number" else where)
         return None
     return cert
 

@@ -19,7 +19,8 @@ from simulator.adapters.db import Account, CardChallenge
 from simulator.adapters.jpki import CertificateCheck, JpkiUnavailable, basic_facts
 from simulator.domain.accounts import Status
 from simulator.domain.errors import Problems, RuleViolation
-from simulator.domain.validation import check
+from simulator.domain.forms import validate_form
+from simulator.domain.registration import card_disagreement
 from simulator.services import registration, sessions
 from simulator.services.registration import after_initial_password
 from simulator.services.context import Ctx
@@ -33,7 +34,7 @@ def _jpki(ctx: Ctx):  # noqa: ANN202
     from simulator.services.system import flag
 
     if ctx.jpki is None or flag(ctx, "jpki") == "down":
-        raise RuleViolation.one("WZBAM263E", status=503)
+        raise RuleViolation.one("WZBAM263E")
     return ctx.jpki
 
 
@@ -64,14 +65,16 @@ def _take_challenge(ctx: Ctx, challenge_id: Any, purpose: str) -> bytes:
 
 
 def _card_failure(ctx: Ctx, field: str | None = None, code: str = "WZBAM255E") -> RuleViolation:
-    return ctx.keep(RuleViolation.one(code, field, status=401))   # the used challenge and the audit entry stay
+    # 401 for every card failure, 157E and 167E too (they answer 403 at the ID login); the used challenge
+    # and the audit entry stay
+    return ctx.keep(RuleViolation.one(code, field, status=401))
 
 
 def _checked(ctx: Ctx, cert_b64: Any, signature_b64: Any, data: bytes, kind: str, field: str) -> CertificateCheck:
     try:
         result = _jpki(ctx).check(cert_b64, ctx.now)
     except JpkiUnavailable:
-        raise RuleViolation.one("WZBAM263E", status=503) from None
+        raise RuleViolation.one("WZBAM263E") from None
     if not result.ok or result.kind != kind or not _jpki(ctx).signature_ok(result, data, signature_b64):
         ctx.audit("card.refused", None, certificate=kind, status=result.status, reason=result.reason[:120])
         raise _card_failure(ctx, field)
@@ -90,7 +93,9 @@ def describe_certificate(cert_b64: Any) -> dict[str, str] | None:
 
 # --- registration ------------------------------------------------------------------------------------
 
-CARD_REQUIRED = ["address_pref_city", "address_street", "email", "email_confirm", "agree_terms"]
+# the fields of the form card_registration checked here; the card's own fields by the card checks
+PERSON_FIELDS = ["address_pref_city", "address_street", "email", "email_confirm", "agree_terms", "phone", "name",
+                 "sex", "birth_date"]
 
 
 def register_with_card(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
@@ -101,7 +106,7 @@ def register_with_card(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
     if category not in CARD_CATEGORIES:
         raise RuleViolation.one("WZBAM005E", "category", 入力項目名=catalog.field("category").label_ja)
     problems = Problems()
-    cleaned = check(values, CARD_REQUIRED, ["phone", "name", "sex", "birth_date"], problems)
+    cleaned = validate_form(catalog.form("card_registration"), values, problems, only=PERSON_FIELDS)
     if "email" in cleaned and "email_confirm" in cleaned and cleaned["email"] != cleaned["email_confirm"]:
         problems.add("WZBAM159E", "email_confirm")
     card_number, card_until = _residence_card(ctx, category, values, problems)
@@ -120,11 +125,10 @@ def register_with_card(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
     name, birth = four.get("name"), four.get("date_of_birth")
     sex = SEX_FROM_ISO5218.get(four.get("sex", ""))
     # Q2-11: name, sex and date of birth come from the card; typed values must agree with it
-    for key, card_value in (("name", name), ("sex", sex), ("birth_date", birth)):
-        typed = cleaned.get(key)
-        typed = typed.isoformat() if isinstance(typed, dt.date) else typed
-        if typed is not None and card_value is not None and typed != card_value:
-            raise RuleViolation.one("WZBAM112E", key)
+    typed = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in cleaned.items()}
+    differs = card_disagreement(typed, {"name": name, "sex": sex, "birth_date": birth})
+    if differs:
+        raise RuleViolation.one("WZBAM112E", differs)
     name = name or cleaned.get("name")
     if not name:
         raise RuleViolation.one("WZBAM001E", "name")
@@ -133,7 +137,7 @@ def register_with_card(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
         Account.status.notin_([Status.DELETED, Status.LAPSED]), Account.valid_until > ctx.now)).first()
     if taken is not None:   # Q2-10: one registration per card and category
         ctx.audit("registration.refused", f"account:{taken.id}", code="WZBAM254E", category=category)
-        raise RuleViolation.one("WZBAM254E", "category", status=409)
+        raise RuleViolation.one("WZBAM254E", "category")
     valid_until = min(sign.not_after, auth.not_after) if sign.not_after and auth.not_after else sign.not_after
     account = Account(category=category, status=Status.PENDING_PASSWORD, name=name, sex=sex,
                       birth_date=dt.date.fromisoformat(birth) if birth else cleaned.get("birth_date"),
@@ -153,7 +157,7 @@ def _residence_card(ctx: Ctx, category: str, values: dict[str, Any],
                     problems: Problems) -> tuple[str | None, dt.date | None]:
     """Foreign nationals give their residence card (number and expiry: the 30/7-day mails, Q12-1)."""
     number, until = values.get("residence_card_number"), values.get("residence_card_valid_until")
-    if category != "foreign_national" and number in (None, "") and until in (None, ""):
+    if not catalog.category(category).needs_residence_card and number in (None, "") and until in (None, ""):
         return None, None
     if not isinstance(number, str) or not number:
         problems.add("WZBAM001E", "residence_card_number")
@@ -206,7 +210,7 @@ def login_with_card(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
     try:
         result = _jpki(ctx).check(values.get("authentication_certificate"), ctx.now)
     except JpkiUnavailable:
-        raise RuleViolation.one("WZBAM263E", status=503) from None
+        raise RuleViolation.one("WZBAM263E") from None
     account = sessions.find_account(ctx, values["auth_id"].strip())
     if account is not None and catalog.category(account.category).route != "card":
         raise _card_failure(ctx, "auth_id", "WZBAM167E")   # the card route is for card-holding categories
@@ -229,7 +233,7 @@ def set_applications_in_progress(ctx: Ctx, auth_id: Any, count: Any) -> dict[str
     (seed 001: 申請中にMNCの有効期限が切れた場合、認証IDでログイン)."""
     account = sessions.find_account(ctx, auth_id) if isinstance(auth_id, str) else None
     if account is None:
-        raise RuleViolation.one("RASIM404E", "auth_id", status=404)
+        raise RuleViolation.one("RASIM404E", "auth_id")
     if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= 10_000:
         raise RuleViolation.one("RASIM400E", "count", 理由="count must be an integer 0–10000")
     account.applications_in_progress = count

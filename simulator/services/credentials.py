@@ -36,7 +36,7 @@ def lock_row(ctx: Ctx, account: Account) -> Account:
 def refuse_if_locked(ctx: Ctx, account: Account) -> None:
     if lock_code_of(account, ctx.now):
         ctx.audit("login.refused", f"account:{account.id}", code="WZBAM153E")
-        raise ctx.keep(RuleViolation.one("WZBAM153E", "auth_id", status=423))
+        raise ctx.keep(RuleViolation.one("WZBAM153E", "auth_id"))
 
 
 def check_password(ctx: Ctx, account: Account, password: object, field: str = "password",
@@ -51,13 +51,14 @@ def check_password(ctx: Ctx, account: Account, password: object, field: str = "p
     account.failed_logins = (account.failed_logins or 0) + 1
     ctx.audit("login.failed", f"account:{account.id}", reason="wrong_password", failures=account.failed_logins,
               route=field)
-    if account.failed_logins >= ctx.ed.lock_after_failures:
+    code, lock = rules.failure_outcome(account.failed_logins, ctx.ed, wrong_code)
+    if lock:
         account.locked_until = ctx.now + dt.timedelta(hours=ctx.ed.lock_hours)
         ctx.schedule(account.locked_until, "unlock", account.id, locked_until=account.locked_until.isoformat())
         ctx.audit("account.locked", f"account:{account.id}", until=account.locked_until.isoformat())
         end_sessions(ctx, account, "locked")
-        raise ctx.keep(RuleViolation.one("WZBAM153E", field, status=423))
-    raise ctx.keep(RuleViolation.one(wrong_code, field, status=wrong_status))
+        raise ctx.keep(RuleViolation.one(code, field))
+    raise ctx.keep(RuleViolation.one(code, field, status=wrong_status))
 
 
 def end_sessions(ctx: Ctx, account: Account, reason: str, keep: LoginSession | None = None) -> int:

@@ -26,7 +26,7 @@ def _small_id(value: Any) -> bool:
 def _org(ctx: Ctx, org_id: Any) -> Organisation:
     org = ctx.db.get(Organisation, org_id) if _small_id(org_id) else None
     if org is None:
-        raise RuleViolation.one("RASIM404E", "organisation_id", status=404)
+        raise RuleViolation.one("RASIM404E", "organisation_id")
     return org
 
 
@@ -67,7 +67,7 @@ def _refuse_additional_request_without_users(ctx: Ctx, org: Organisation) -> Non
     accounts = list(ctx.db.scalars(select(Account).where(Account.organisation_id == org.id)))
     alive = [a for a in accounts if a.status in (Status.ACTIVE, Status.SUSPENDED, Status.PENDING_PASSWORD)]
     if accounts and not alive:
-        raise RuleViolation.one("WZBAM173E", "organisation_id", status=409,
+        raise RuleViolation.one("WZBAM173E", "organisation_id",
                                 **catalog.refusal("additional_request_without_users"))
 
 
@@ -90,11 +90,11 @@ def list_usage_requests(ctx: Ctx, status: str | None = None) -> list[dict[str, A
 def decide_usage_request(ctx: Ctx, request_id: Any, approve: Any) -> dict[str, Any]:
     req = ctx.db.get(UsageRequest, request_id) if _small_id(request_id) else None
     if req is None:
-        raise RuleViolation.one("RASIM404E", "id", status=404)
+        raise RuleViolation.one("RASIM404E", "id")
     if not isinstance(approve, bool):
         raise RuleViolation.one("RASIM400E", "approve", 理由="approve must be true or false")
     if req.status != "pending":
-        raise RuleViolation.one("WZBAM173E", "id", status=409, **catalog.refusal("usage_request_decided"))
+        raise RuleViolation.one("WZBAM173E", "id", **catalog.refusal("usage_request_decided"))
     org = ctx.db.get(Organisation, req.organisation_id)
     assert org is not None
     req.decided_at = ctx.now
@@ -142,7 +142,7 @@ def file_periodic_report(ctx: Ctx, organisation_id: Any) -> dict[str, Any]:
     org = _org(ctx, organisation_id)
     people = [a for a in members(ctx, org) if a.valid_until]
     if not people:
-        raise RuleViolation.one("WZBAM173E", "organisation_id", status=409, **catalog.refusal("report_without_users"))
+        raise RuleViolation.one("WZBAM173E", "organisation_id", **catalog.refusal("report_without_users"))
     earliest = min(a.valid_until for a in people if a.valid_until)
     due = add_months(earliest, -ctx.ed.periodic_report_due_months)
     report = PeriodicReport(organisation_id=org.id, filed_at=ctx.now, late=ctx.now > due)
@@ -166,11 +166,11 @@ def decide_periodic_report(ctx: Ctx, report_id: Any, approve: Any) -> dict[str, 
     """Approval: every user's validity becomes previous expiry + 1 year (Q9-4); all are told (Q9-3)."""
     report = ctx.db.get(PeriodicReport, report_id) if _small_id(report_id) else None
     if report is None:
-        raise RuleViolation.one("RASIM404E", "id", status=404)
+        raise RuleViolation.one("RASIM404E", "id")
     if not isinstance(approve, bool):
         raise RuleViolation.one("RASIM400E", "approve", 理由="approve must be true or false")
     if report.status != "pending":
-        raise RuleViolation.one("WZBAM173E", "id", status=409, **catalog.refusal("report_decided"))
+        raise RuleViolation.one("WZBAM173E", "id", **catalog.refusal("report_decided"))
     org = ctx.db.get(Organisation, report.organisation_id)
     assert org is not None
     report.status = "approved" if approve else "refused"
@@ -191,7 +191,7 @@ def decide_periodic_report(ctx: Ctx, report_id: Any, approve: Any) -> dict[str, 
 def _account_by_id(ctx: Ctx, auth_id: Any) -> Account:
     account = find_account(ctx, auth_id) if isinstance(auth_id, str) else None
     if account is None:
-        raise RuleViolation.one("RASIM404E", "auth_id", status=404)
+        raise RuleViolation.one("RASIM404E", "auth_id")
     return account
 
 
@@ -206,7 +206,7 @@ def set_account_state(ctx: Ctx, auth_id: Any, action: str) -> dict[str, Any]:
         raise RuleViolation.one("RASIM400E", "action", 理由="action must be suspend, resume or delete")
     allowed, new_status, label = transitions[action]
     if account.status not in allowed:
-        raise RuleViolation.one("WZBAM173E", "auth_id", status=409,
+        raise RuleViolation.one("WZBAM173E", "auth_id",
                                 **catalog.refusal("account_state", status=account.status, action=label))
     account.status = new_status
     ctx.mail(account.email, "account_status", account.id, name=account.name, auth_id=account.auth_id, action=label)

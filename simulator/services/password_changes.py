@@ -58,10 +58,10 @@ def change_expired_password(ctx: Ctx, auth_id: Any, current: Any, new: Any, conf
     code = rules.validity_code(facts, ctx.now)
     if code:
         ctx.audit("login.refused", f"account:{account.id}", code=code)
-        raise ctx.keep(RuleViolation.one(code, "auth_id", status=403))
+        raise ctx.keep(RuleViolation.one(code, "auth_id"))
     if not rules.password_code(facts, ctx.now):
         ctx.audit("password.change_refused", f"account:{account.id}", reason="not_expired")
-        raise ctx.keep(RuleViolation.one("RASIM412E", "current_password", status=409))
+        raise ctx.keep(RuleViolation.one("RASIM412E", "current_password"))
     return _replace_password(ctx, account, new)
 
 
@@ -81,7 +81,7 @@ def request_password_reset(ctx: Ctx, auth_id: Any, email: Any) -> dict[str, Any]
         Link.created_at > ctx.now - dt.timedelta(hours=1))).all()
     if len(recent) >= ctx.ed.reset_mails_per_hour:
         ctx.audit("password.reset_throttled", f"account:{account.id}", within_hour=len(recent))
-        raise ctx.keep(RuleViolation.one("RASIM429E", "auth_id", status=429))
+        raise ctx.keep(RuleViolation.one("RASIM429E", "auth_id"))
     void_links(ctx, account, "password_reset")
     url, link = ctx.new_link("password_reset", account.id, dt.timedelta(hours=ctx.ed.reset_link_valid_hours),
                              "/password-reset/new")

@@ -53,7 +53,7 @@ def change_profile(ctx: Ctx, account: Account, values: dict[str, Any]) -> dict[s
     if wants_address and not cat.can_change_address:  # Q10-2, Q6-2: organisation staff change it on paper
         raise RuleViolation.one("WZBAM173E", "new_address_street", status=403, **catalog.refusal("staff_address"))
     if "new_agent_certificate_number" in present and cat.route != "agent_certificate":
-        raise RuleViolation.one("RASIM403E", "new_agent_certificate_number", status=403)
+        raise RuleViolation.one("RASIM403E", "new_agent_certificate_number")
     cleaned = check(present, [], [k for k in CHANGE_FIELDS if k in present and k != "new_agent_certificate_number"],
                     problems)
     if wants_address and not ("new_address_pref_city" in present and "new_address_street" in present):

@@ -48,8 +48,8 @@ def open_link(ctx: Ctx, token: Any, purposes: tuple[str, ...]) -> Link:
     link = ctx.db.scalars(select(Link).where(Link.token_hash == token_hash(token))).first()
     if link is None or link.purpose not in purposes or link.used_at is not None or link.expires_at <= ctx.now:
         if link is not None and link.purpose == "initial_password" and link.expires_at <= ctx.now:
-            raise RuleViolation.one("RASIM422E", "token", status=410)
-        raise RuleViolation.one("RASIM410E", "token", status=410)
+            raise RuleViolation.one("RASIM422E", "token")
+        raise RuleViolation.one("RASIM410E", "token")
     return link
 
 
@@ -80,7 +80,7 @@ def set_initial_password(ctx: Ctx, token: Any, password: Any, password_confirm: 
     account = ctx.db.get(Account, link.account_id)
     assert account is not None
     if account.status != Status.PENDING_PASSWORD:
-        raise RuleViolation.one("RASIM410E", "token", status=410)
+        raise RuleViolation.one("RASIM410E", "token")
     link.used_at = ctx.now
     if not account.auth_id:
         account.auth_id = new_auth_id(ctx)

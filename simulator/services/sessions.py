@@ -49,18 +49,19 @@ def account_for_password_check(ctx: Ctx, auth_id: Any, password: Any) -> Account
     if account is None:
         credentials.spend_equal_time(password)
         ctx.audit("login.failed", str(auth_id)[:40], reason="unknown_id")
-        raise RuleViolation.one("WZBAM270E", "auth_id", status=401)
+        raise RuleViolation.one("WZBAM270E", "auth_id")
     ctx.actor = account.auth_id or ctx.actor
     return credentials.lock_row(ctx, account)
 
 
 def refuse_by_state(ctx: Ctx, account: Account) -> LoginFacts:
-    """Deleted, suspended, not yet active: refused before the lock and the password (156E over 153E)."""
+    """What is refused before the password is looked at (domain rule before_password_code): deleted,
+    suspended, not yet active, then locked (156E over 153E)."""
     facts = login_facts(ctx, account)
-    code = rules.state_code(facts)
+    code = rules.before_password_code(facts, ctx.now)
     if code:
         ctx.audit("login.refused", f"account:{account.id}", code=code)
-        raise ctx.keep(RuleViolation.one(code, "auth_id", status=403))
+        raise ctx.keep(RuleViolation.one(code, "auth_id"))
     return facts
 
 
@@ -77,11 +78,10 @@ def login(ctx: Ctx, auth_id: Any, password: Any, card_key_id: str | None = None)
     account = account_for_password_check(ctx, auth_id, password)
     facts = refuse_by_state(ctx, account)
     credentials.check_password(ctx, account, password)
-    code = (rules.card_route_code(facts, ctx.now, card_key_id is not None, account.applications_in_progress)
-            or rules.validity_code(facts, ctx.now) or rules.password_code(facts, ctx.now))
+    code = rules.admission_code(facts, ctx.now, card_key_id is not None, account.applications_in_progress)
     if code:
         ctx.audit("login.refused", f"account:{account.id}", code=code)
-        violation = RuleViolation.one(code, "password" if code == "WZBAM158E" else "auth_id", status=403)
+        violation = RuleViolation.one(code, "password" if code == "WZBAM158E" else "auth_id")
         violation.extra = {"password_change_required": code == "WZBAM158E"}
         raise ctx.keep(violation)
     return open_session(ctx, account)
@@ -112,22 +112,22 @@ def authenticate(ctx: Ctx, token: Any) -> tuple[Account, LoginSession]:
     A token is good only on the channel that opened it: a screen login's token (kept in the
     session cookie) is no bearer token for the API, and an API token opens no screen."""
     if not isinstance(token, str) or not token or len(token) > 200:
-        raise RuleViolation.one("RASIM401E", status=401)
+        raise RuleViolation.one("RASIM401E")
     session = ctx.db.scalars(select(LoginSession).where(LoginSession.token_hash == token_hash(token))).first()
     if session is None or session.channel != ctx.channel:
-        raise RuleViolation.one("RASIM401E", status=401)
+        raise RuleViolation.one("RASIM401E")
     if session.ended_at is not None:
-        raise RuleViolation.one(_END_CODES.get(session.end_reason or "", "RASIM401E"), status=401)
+        raise RuleViolation.one(_END_CODES.get(session.end_reason or "", "RASIM401E"), status=401)   # ended: not logged in
     account = ctx.db.get(Account, session.account_id)
     assert account is not None
     ctx.actor = account.auth_id or ctx.actor
     if ctx.now - session.last_seen_at > dt.timedelta(minutes=ctx.ed.session_timeout_minutes):
         end_session(ctx, session, "timeout")
-        raise ctx.keep(RuleViolation.one("RASIM408E", status=401))
+        raise ctx.keep(RuleViolation.one("RASIM408E"))
     code = rules.state_code(login_facts(ctx, account))
     if code:
         end_session(ctx, session, "account_state")
-        raise ctx.keep(RuleViolation.one(code, status=403))
+        raise ctx.keep(RuleViolation.one(code))
     session.last_seen_at = ctx.now
     ctx.login_session = session
     return account, session
@@ -148,4 +148,4 @@ def illegal_transition(ctx: Ctx, token: Any) -> None:
     """The Back button during input (Q4-20): the session ends."""
     account, session = authenticate(ctx, token)
     end_session(ctx, session, "illegal_transition")
-    raise ctx.keep(RuleViolation.one("RASIM409E", status=409))
+    raise ctx.keep(RuleViolation.one("RASIM409E"))

@@ -47,4 +47,4 @@ def set_jpki_available(ctx: Ctx, available: Any) -> dict[str, Any]:
 def refuse_during_maintenance(ctx: Ctx) -> None:
     """Registration cannot be done while maintenance is announced (Q2-3)."""
     if flag(ctx, "maintenance") == "on":
-        raise RuleViolation.one("RASIM503E", status=503)
+        raise RuleViolation.one("RASIM503E")

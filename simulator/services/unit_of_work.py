@@ -58,7 +58,7 @@ def run(settings: Settings, caller: Caller, use_case: Callable[..., T], *args: A
             if not is_conflict(exc):
                 raise
             time.sleep(0.01 * (attempt + 1) + random.random() * 0.02)
-    raise RuleViolation.one("RASIM427E", status=409)
+    raise RuleViolation.one("RASIM427E")
 
 
 def is_conflict(exc: BaseException) -> bool:

@@ -147,7 +147,7 @@ def get_message(code: str) -> Any:
     try:
         m = catalog.message(code[:20])
     except KeyError:
-        raise RuleViolation.one("RASIM404E", "code", status=404) from None
+        raise RuleViolation.one("RASIM404E", "code") from None
     return {"code": m.code, "message": m.ja, "message_en": m.en, "remedy": m.remedy_ja}
 
 

@@ -166,7 +166,7 @@ def operation(bp: Blueprint, prefix: str, method: str, path: str, operation_id: 
             try:
                 if any(isinstance(v, int) and not INT_MIN <= v <= INT_MAX or isinstance(v, str) and "\x00" in v
                        for v in path_args.values()):
-                    raise RuleViolation.one("RASIM404E", status=404)   # no row can have that id
+                    raise RuleViolation.one("RASIM404E")   # no row can have that id
                 kwargs: dict[str, Any] = dict(path_args)
                 body = None
                 if op.body is not None:
@@ -180,7 +180,7 @@ def operation(bp: Blueprint, prefix: str, method: str, path: str, operation_id: 
                 if op.auth:
                     token = bearer_token()
                     if not token:
-                        raise RuleViolation.one("RASIM401E", status=401)
+                        raise RuleViolation.one("RASIM401E")
                     kwargs["token"] = token
                 try:
                     result = fn(**kwargs)

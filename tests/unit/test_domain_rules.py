@@ -233,3 +233,27 @@ def test_add_months(start, months, expected):
 ])
 def test_add_years(start, years, expected):
     assert rules.add_years(dt.datetime(*start, 0, 0), years) == dt.datetime(*expected, 0, 0)
+
+
+# --- the login sequence as pure rules (the order the service follows) ---------------------------------
+
+def test_state_before_lock_before_password():
+    deleted_and_locked = facts(status=Status.DELETED, locked_until=NOW + dt.timedelta(hours=1))
+    assert rules.before_password_code(deleted_and_locked, NOW) == "WZBAM156E"
+    assert rules.before_password_code(facts(locked_until=NOW + dt.timedelta(hours=1)), NOW) == "WZBAM153E"
+    assert rules.before_password_code(facts(locked_until=NOW), NOW) is None
+
+
+@pytest.mark.parametrize("failures, expected", [(1, ("WZBAM270E", False)), (4, ("WZBAM270E", False)),
+                                                (5, ("WZBAM153E", True)), (6, ("WZBAM153E", True))])
+def test_the_fifth_consecutive_failure_locks(failures, expected):  # noqa: ANN001
+    assert rules.failure_outcome(failures, E2024) == expected
+    assert rules.failure_outcome(failures, E2024, "WZBAM154E")[0] == ("WZBAM154E" if failures < 5 else "WZBAM153E")
+
+
+def test_admission_after_the_password_route_then_validity_then_expiry():
+    lapsed_and_expired = facts(route="usage_request", valid_until=NOW, password_expires_at=NOW)
+    assert rules.admission_code(lapsed_and_expired, NOW, False, 0) == "WZBAM151E"
+    card_without_card = facts(route="card", valid_until=NOW + dt.timedelta(days=9), password_expires_at=NOW)
+    assert rules.admission_code(card_without_card, NOW, False, 0) == "WZBAM167E"
+    assert rules.admission_code(card_without_card, NOW, True, 0) == "WZBAM158E"

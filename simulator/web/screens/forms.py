@@ -64,4 +64,5 @@ def read(form_key: str, posted: Any | None) -> tuple[dict[str, Any], dict[str, A
 
 def install(app: Any) -> None:
     app.jinja_env.globals.update(widget_of=widget_of, choice_label=choice_label, date_years=date_years,
-                                 form_of=catalog.form)
+                                 form_of=catalog.form,
+                                 category_needs_residence_card=lambda key: catalog.category(key).needs_residence_card)

@@ -119,7 +119,7 @@ def end_for_illegal_transition() -> RuleViolation | None:
         forget_session()
         return ended
     forget_session()  # pragma: no cover
-    return RuleViolation.one("RASIM409E", status=409)  # pragma: no cover
+    return RuleViolation.one("RASIM409E")  # pragma: no cover
 
 
 def illegal_transition() -> tuple[str, int]:
