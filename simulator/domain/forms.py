@@ -55,6 +55,8 @@ class FormField:
     hint: str | None = None        # label keys of catalog/labels.toml
     example: str | None = None
     note: str | None = None
+    easy: str | None = None        # the やさしい日本語 line beside the label
+    placeholder: str | None = None
     autocomplete: str = "off"
     repeat_max: int | None = None  # a repeat group of this many at most (its value is a list)
     parts: tuple[FormField, ...] = ()
