@@ -200,10 +200,12 @@ def port_bindable(port: int) -> bool:
 def wait_for_free_vpcd_port(timeout: float = 90.0) -> None:
     """A pcscd that just stopped leaves vpcd's port in TIME_WAIT for up to a minute; the vpcd driver
     of a new pcscd would fail with "Address already in use". Wait for it rather than fail."""
+    ports = (VPCD_PORT, VPCD_PORT + 1)   # Debian's vpcd binds both slots (readers "… 00 00" and "… 00 01")
     try:
-        wait_until(lambda: port_bindable(VPCD_PORT), timeout, f"vpcd's port {VPCD_PORT} to become free")
+        wait_until(lambda: all(port_bindable(p) for p in ports), timeout,
+                   f"vpcd's ports {ports[0]} and {ports[1]} to become free")
     except TimeoutError as exc:
-        raise PcscdError(f"{exc}: another program holds it (`ss -ltnp | grep {VPCD_PORT}`)") from exc
+        raise PcscdError(f"{exc}: another program holds one (`ss -ltnp | grep 3596`)") from exc
 
 
 class Pcscd(ManagedProcess):
