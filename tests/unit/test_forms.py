@@ -103,23 +103,26 @@ def test_a_form_with_an_unknown_field_or_key_is_refused(tmp_path: Path):
         load(tmp_path)
 
 
+def one_section_form(folder: Path, key: str, fields: str):  # noqa: ANN201
+    """A form `key` of one step and one section holding `fields` (TOML tables), loaded from `folder`."""
+    (folder / f"{key}.toml").write_text(f'key = "{key}"\n[[steps]]\nkey = "s"\n[[steps.sections]]\nkey = "x"\n'
+                                        + fields, encoding="utf-8")
+    form_files.form.cache_clear()
+    try:
+        return form_files.form(key, folder)
+    finally:
+        form_files.form.cache_clear()
+
+
 def test_required_when_and_forbidden_when(tmp_path: Path):
-    (tmp_path / "receipt.toml").write_text('''key = "receipt"
-[[steps]]
-key = "s"
-[[steps.sections]]
-key = "x"
-[[steps.sections.fields]]
+    form = one_section_form(tmp_path, "receipt", '''[[steps.sections.fields]]
 key = "organisation_kind"
 required = true
 [[steps.sections.fields]]
 key = "organisation_address"
 required_when = { field = "organisation_kind", equals = "host" }
 forbidden_when = { field = "organisation_kind", in = ["registered_support"] }
-''', encoding="utf-8")
-    form_files.form.cache_clear()
-    form = form_files.form("receipt", tmp_path)
-    form_files.form.cache_clear()
+''')
 
     def codes(values: dict) -> list[tuple[str, str]]:
         problems = Problems()
@@ -134,19 +137,11 @@ forbidden_when = { field = "organisation_kind", in = ["registered_support"] }
 
 
 def test_repeat_groups_validate_each_item_and_give_numbered_csv_columns(tmp_path: Path):
-    (tmp_path / "family.toml").write_text('''key = "family"
-[[steps]]
-key = "s"
-[[steps.sections]]
-key = "x"
-[[steps.sections.fields]]
+    form = one_section_form(tmp_path, "family", '''[[steps.sections.fields]]
 key = "name"
 repeat_max = 2
 parts = [{ key = "name", required = true, csv = "在日親族{n}氏名" }, { key = "birth_date", csv = "在日親族{n}生年月日" }]
-''', encoding="utf-8")
-    form_files.form.cache_clear()
-    form = form_files.form("family", tmp_path)
-    form_files.form.cache_clear()
+''')
     assert [h for h, _ in form.csv_columns()] == ["在日親族1氏名", "在日親族1生年月日", "在日親族2氏名", "在日親族2生年月日"]
     problems = Problems()
     cleaned = validate_form(form, {"name": [{"name": "法務太郎", "birth_date": "1990-01-01"}, {"birth_date": "x"}]},
