@@ -279,7 +279,8 @@ def _warm(url: str, headers: dict[str, str], what: str, n: int = 30) -> None:
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(2, None),
               help="gunicorn workers of each app (ignored by --server dev).")
 @click.option("--connections", default=20, show_default=True, type=click.IntRange(1, None),
-              help="Concurrent keep-alive connections of the load generator.")
+              help="Concurrent connections of the load generator (kept alive where the server allows: "
+                   "gunicorn's sync workers close each after one request, for both apps alike).")
 @click.option("--seconds", default=10.0, show_default=True, type=click.FloatRange(0.5, None),
               help="Length of each of the two load runs (wrk rounds to whole seconds).")
 @click.option("--database", default="sqlite", show_default=True, metavar="sqlite|URL",
@@ -297,7 +298,8 @@ def requests_bench(server: str, workers: int, connections: int, seconds: float, 
        gunicorn (--server gunicorn, --workers N) or both under the development server (--server dev);
     2. seeds a lawyer's account and a session token through the API and test support;
     3. loads each for --seconds with --connections connections, hello-world first, after a short warm-up;
-    4. prints requests/s and median latency of both and the ratio rasim / hello-world.
+    4. prints requests/s, median latency and the server's CPU time per request (from /proc: the
+       server process and its workers) of both, and the ratios rasim / hello-world.
 
     The ratio is the figure to watch: both run on the same machine at the same time, so it says what
     rasim costs over Flask itself. Nothing fails on a timing; the load generator used is printed.
