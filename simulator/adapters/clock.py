@@ -42,6 +42,24 @@ def now(db: Session) -> dt.datetime:
     return real_now() + dt.timedelta(seconds=state.offset_seconds)
 
 
+def now_and_next_due(db: Session) -> tuple[dt.datetime, dt.datetime | None]:
+    """The clock's time and the earliest event not fired yet, in one statement (every unit of work
+    asks both; most find nothing due and fire nothing)."""
+    from sqlalchemy import func, select
+
+    from simulator.adapters.db import ScheduledEvent
+
+    next_due = (select(func.min(ScheduledEvent.due_at)).where(ScheduledEvent.fired_at.is_(None))
+                .scalar_subquery())
+    row = db.execute(select(ClockState.frozen, ClockState.frozen_at, ClockState.offset_seconds, next_due)
+                     .where(ClockState.id == 1)).first()
+    if row is None:
+        return real_now(), db.execute(select(next_due)).scalar()
+    frozen, frozen_at, offset, due = row
+    when = frozen_at if frozen and frozen_at is not None else real_now() + dt.timedelta(seconds=offset)
+    return when, due
+
+
 def describe(db: Session) -> dict:
     state = db.get(ClockState, 1)
     return {"now": now(db).isoformat(), "frozen": bool(state and state.frozen),

@@ -233,8 +233,10 @@ def make_engine(url: str) -> Engine:
         def _begin_immediate(conn):  # noqa: ANN001
             # A unit of work takes SQLite's write lock when it begins, so two of them never read the
             # same row and then both write it (a lost update of a failure count, or SQLITE_BUSY when
-            # a reader tries to become a writer). Writers queue on the busy timeout instead.
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # a reader tries to become a writer). Writers queue on the busy timeout instead. A unit of
+            # work that mostly reads (a GET) asks for a plain BEGIN: in WAL mode readers never wait.
+            mode = "DEFERRED" if conn.get_execution_options().get("sqlite_begin") == "DEFERRED" else "IMMEDIATE"
+            conn.exec_driver_sql(f"BEGIN {mode}")
     return engine
 
 

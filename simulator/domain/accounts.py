@@ -56,11 +56,16 @@ def lock_code(facts: LoginFacts, now: dt.datetime) -> str | None:
 
 def state_code(facts: LoginFacts) -> str | None:
     """Refusals that do not depend on time: deleted, suspended."""
-    if facts.status == Status.DELETED:
+    return status_code(facts.status)
+
+
+def status_code(status: str) -> str | None:
+    """The refusal of an account's state alone (deleted 156E, suspended 155E, not active 150E)."""
+    if status == Status.DELETED:
         return "WZBAM156E"
-    if facts.status == Status.SUSPENDED:
+    if status == Status.SUSPENDED:
         return "WZBAM155E"
-    if facts.status in (Status.PENDING_PASSWORD, Status.LAPSED):
+    if status in (Status.PENDING_PASSWORD, Status.LAPSED):
         return "WZBAM150E"
     return None
 

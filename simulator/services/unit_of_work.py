@@ -38,6 +38,7 @@ class Caller:
     remote_addr: str | None = None
     channel: str = "cli"          # api | screen | cli (login sessions are bound to their channel)
     base_url: str = DEFAULT_BASE_URL
+    reads_mostly: bool = False    # a GET: on SQLite it need not queue for the write lock up front
 
 
 @dataclass(frozen=True)
@@ -73,10 +74,13 @@ def _run_once(settings: Settings, caller: Caller, use_case: Callable[..., T], ar
     db = settings.sessions()
     ctx: Ctx | None = None
     try:
-        now = clock_store.now(db)
+        if caller.reads_mostly:   # SQLite: a plain BEGIN; a rare write that loses a race is retried (run)
+            db.connection(execution_options={"sqlite_begin": "DEFERRED"})
+        now, next_due = clock_store.now_and_next_due(db)
         ctx = Ctx(db=db, ed=catalog.edition(settings.edition), now=now, base_url=caller.base_url,
                   actor=caller.actor, remote_addr=caller.remote_addr, jpki=settings.jpki, channel=caller.channel)
-        run_due(ctx, now)
+        if next_due is not None and next_due <= now:
+            run_due(ctx, now)
         result = use_case(ctx, *args, **kwargs)
         ctx.commit()
         return result

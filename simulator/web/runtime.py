@@ -42,5 +42,9 @@ def run(use_case: Callable[..., T], *args: Any, actor: str = "anonymous", **kwar
         remote = request.remote_addr
     except RuntimeError:
         remote = None
-    caller = Caller(actor=actor, remote_addr=remote, channel=channel(), base_url=base_url())
+    try:
+        reads = request.method in ("GET", "HEAD")
+    except RuntimeError:
+        reads = False
+    caller = Caller(actor=actor, remote_addr=remote, channel=channel(), base_url=base_url(), reads_mostly=reads)
     return unit_of_work.run(settings(), caller, use_case, *args, **kwargs)
