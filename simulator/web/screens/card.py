@@ -25,7 +25,7 @@ from simulator.web.screens.ui import FormErrors, lang, message_line, page, t
 
 CARD_FIELDS = ("challenge_id", "signature_certificate", "signature", "authentication_certificate",
                "authentication_signature")
-LOGIN_CARD_FIELDS = ("challenge_id", "authentication_certificate", "signature")
+LOGIN_CARD_FIELDS = tuple(f.key for f in catalog.form("card_login").fields if not f.screen)   # from the card
 TYPED_FIELDS = ("address_pref_city", "address_street", "phone", "email", "email_confirm",
                 "residence_card_number", "residence_card_valid_until")
 FROM_CARD = ("name", "sex", "birth_date")
