@@ -2,16 +2,21 @@
 list the FAQ items that no scenario covers yet."""
 from __future__ import annotations
 
+import re
 import sys
+import textwrap
 import time
 from pathlib import Path
 
 import click
 
 from conformance import faq
+from conformance.lint import RULES
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+_LINT_RULES = "\n".join(textwrap.fill(f"{name}: {text}", width=100, initial_indent="  ", subsequent_indent="      ")
+                        for name, text in RULES.items())
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -93,6 +98,8 @@ def run(target: str | None, report_dir: str, tags: str | None, in_process: bool,
 def coverage(show_all: bool, features_dir: str) -> None:
     """List the FAQ items that have neither a scenario tag nor a coverage.csv entry."""
     rows = faq.status_table(Path(features_dir))
+    from conformance.lint import coverage_disagreements
+    disagreements = coverage_disagreements(Path(features_dir))
     if show_all:
         click.echo(f"{'FAQ':<7} {'status':<12} {'n':>3}  {'kind':<34} reason / question")
         for r in rows:
@@ -102,8 +109,92 @@ def coverage(show_all: bool, features_dir: str) -> None:
         for r in rows:
             counts[r["status"]] = counts.get(r["status"], 0) + 1
         click.echo("total: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+        _fail_on_disagreement(disagreements)
         return
     missing = [r for r in rows if r["status"] == "missing"]
     for r in missing:
         click.echo(f"{r['faq']:<7} {r['kind'][:34]:<34} {r['gloss']}")
     click.echo(f"{len(missing)} of {len(rows)} FAQ items have no scenario and no coverage entry", err=True)
+    _fail_on_disagreement(disagreements)
+
+
+def _fail_on_disagreement(disagreements: list) -> None:
+    """coverage.csv and the scenario tags disagree: name the items and exit non-zero."""
+    if not disagreements:
+        return
+    for d in disagreements:
+        click.echo(str(d), err=True)
+    named = sorted({tag for d in disagreements for tag in re.findall(r"Q\d+-\d+", d.what)}, key=faq.faq_key)
+    click.echo(f"coverage.csv disagrees with the feature files on {', '.join(named) or 'its entries'}: "
+               f"{len(disagreements)} disagreement(s)", err=True)
+    sys.exit(1)
+
+
+@conformance.command("lint", epilog="\b\nRules (each finding ends with its rule):\n" + _LINT_RULES)
+@click.option("--features", "features_dir", default=str(faq.FEATURES), show_default=True,
+              type=click.Path(file_okay=False, exists=True), help="Folder of the feature files.")
+@click.option("--no-coverage", is_flag=True, help="Do not check conformance/coverage.csv against the tags.")
+def lint_command(features_dir: str, no_coverage: bool) -> None:
+    """Check the feature files: FAQ tags, known tags, refusal steps with a code, and coverage.csv.
+
+    Prints one line per finding, `features/<file>.feature:LINE: <what> (<rule>)`, then a summary.
+    Exit code 1 when anything is found, 0 otherwise.
+    """
+    from conformance.lint import lint
+
+    result = lint(Path(features_dir), coverage_path=None if no_coverage else faq.COVERAGE)
+    for finding in result.findings:
+        click.echo(str(finding))
+    click.echo(result.summary())
+    sys.exit(1 if result.findings else 0)
+
+
+@conformance.command("mutate")
+@click.option("--jobs", default=None, type=int, help="Mutants run at once (default: the number of CPUs).")
+@click.option("--rule", default=None, metavar="NAME", help="Only this setting, e.g. lock_hours.")
+@click.option("--tag", default=None, metavar="FAQ", help="Only the settings whose source cites this FAQ, e.g. Q12-7.")
+@click.option("--sample", default=None, type=int, metavar="N", help="N mutants picked with a fixed seed (a quick run).")
+@click.option("--untagged", type=click.Choice(["skip", "suite"]), default="skip", show_default=True,
+              help="Settings no FAQ scenario cites (004, rasim): list them, or run the whole suite against them.")
+@click.option("--report", "report_path", default=None, metavar="PATH", type=click.Path(dir_okay=False),
+              help="Write the Markdown report to PATH.")
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON instead of the summary.")
+@click.option("--fail-under", default=None, type=float, metavar="SCORE",
+              help="Exit code 1 when the score (killed / mutants, 0–1) is below SCORE.")
+def mutate(jobs: int | None, rule: str | None, tag: str | None, sample: int | None, untagged: str,
+           report_path: str | None, as_json: bool, fail_under: float | None) -> None:
+    """Mutate each rule of the catalogue (±1) and run the FAQ scenarios that cite it: killed or survived.
+    The exit code is 0 whatever the score, unless --fail-under is given."""
+    import json
+    import os
+
+    from conformance import mutate as mut
+
+    mutants = mut.select(mut.rules(), rule=rule, tag=tag, sample=sample)
+    if not mutants:
+        raise click.UsageError("no rule matches --rule/--tag")
+    out = (lambda s: click.echo(s, err=True)) if as_json else click.echo
+    rc, tail = mut.baseline(mutants)
+    if rc != 0:
+        raise click.ClickException(f"the unmutated scenarios do not pass (exit code {rc}): {tail}")
+    jobs = jobs or os.cpu_count() or 1
+    out(f"rasim conformance mutate: {len(mutants)} mutants, {jobs} jobs")
+    started = time.monotonic()
+    results = mut.mutate(mutants, jobs, untagged, progress=lambda o: out(mut.progress_line(o)))
+    killed, total = mut.score(results)
+    command = "rasim conformance mutate" + "".join(
+        f" --{k} {v}" for k, v in (("rule", rule), ("tag", tag), ("sample", sample)) if v is not None)
+    if untagged != "skip":
+        command += f" --untagged {untagged}"
+    if report_path:
+        Path(report_path).parent.mkdir(parents=True, exist_ok=True)
+        Path(report_path).write_text(mut.markdown(results, command), encoding="utf-8")
+    if as_json:
+        click.echo(json.dumps(mut.as_json(results), ensure_ascii=False, indent=2))
+    survivors = [o for o in results if o.outcome == "survived"]
+    out(f"score: {killed} / {total} killed" + (f" ({killed / total:.0%})" if total else "")
+        + f" in {time.monotonic() - started:.0f} s" + (f"; report in {report_path}" if report_path else ""))
+    for o in survivors:
+        out(f"survived: {o.mutant.rule.name} {o.mutant.label}")
+    if fail_under is not None and total and killed / total < fail_under:
+        sys.exit(1)

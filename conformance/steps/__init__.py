@@ -2,6 +2,7 @@
 calls pytest-bdd's `scenarios(...)`, and provide a `rasim` fixture (a RasimClient)."""
 from conformance.steps.cards import *
 from conformance.steps.common import *
+from conformance.steps.effects import *
 from conformance.steps.organisations import *
 from conformance.steps.registration import *
 from conformance.steps.sessions import *

@@ -106,6 +106,12 @@ def additional_request(world: World, org: str, who: str) -> None:
 
 # -- account states (Q10-3, Q10-4, Q12-1 item 16) ------------------------------------------------------------------
 
+@step(parsers.parse("地方局が窓口で「{who}」の認証ID・パスワードを再通知してロックを解除する"))
+def bureau_unlocks(world: World, who: str) -> None:
+    p = world.person(who)
+    expect_ok(world.record(world.client.set_account_state(p.auth_id or "", "unlock")), "setAccountState unlock")
+
+
 @step(parsers.re(r"地方局が「(?P<who>[^」]+)」の認証IDを(?P<action>抹消|利用停止|利用再開)する"))
 def account_state(world: World, who: str, action: str) -> None:
     p = world.person(who)

@@ -53,6 +53,12 @@ def cannot_log_in(world: World, who: str, code: str) -> None:
     assert code in reply.codes, f"expected {code}, got {reply.codes}"
 
 
+@then(parsers.parse("「{who}」は新しいパスワードでもログインできず、エラー「{code}」が返る"))
+def cannot_log_in_new(world: World, who: str, code: str) -> None:
+    reply = world.login(world.person(who), NEW_PASSWORD)
+    assert 400 <= reply.status < 500 and code in reply.codes, f"expected {code}: {reply.describe()}"
+
+
 @then(parsers.parse("「{who}」は新しいパスワードでログインできる"))
 def can_log_in_new(world: World, who: str) -> None:
     p = world.person(who)

@@ -3,6 +3,9 @@ in this folder. Everything user-visible that comes from the seeds is looked up h
 from __future__ import annotations
 
 import csv
+import dataclasses
+import json
+import os
 import re
 import tomllib
 from dataclasses import dataclass
@@ -118,11 +121,21 @@ def _editions() -> dict[str, Any]:
 
 @lru_cache(maxsize=None)
 def edition(name: str | None = None) -> Edition:
+    """The edition `name` (default: editions.toml's `default`).
+
+    Test hook: the environment variable RASIM_EDITION_OVERRIDES, JSON such as
+    `{"2024": {"lock_hours": 25}}`, replaces settings of the named editions after they are built
+    (lists become tuples). `rasim conformance mutate` uses it to run the FAQ suite against mutants
+    of the catalogue without touching the files; a deployment never sets it."""
     data = _editions()
     name = name or data["default"]
     if name not in data["edition"]:
         raise KeyError(f"unknown edition {name!r}; known: {', '.join(data['edition'])}")
-    return make_edition(name, data["edition"][name])
+    ed = make_edition(name, data["edition"][name])
+    overrides = json.loads(os.environ.get("RASIM_EDITION_OVERRIDES") or "{}").get(name)
+    if overrides:
+        ed = dataclasses.replace(ed, **{k: tuple(v) if isinstance(v, list) else v for k, v in overrides.items()})
+    return ed
 
 
 def edition_names() -> list[str]:

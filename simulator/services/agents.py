@@ -54,6 +54,10 @@ def certificate_problem(ctx: Ctx, raw: Any, birth_date: dt.date | None, field: s
     return cert
 
 
+def _is_agent_category(key: str) -> bool:
+    return catalog.category(key).route == "agent_certificate"
+
+
 def schedule_certificate_notices(ctx: Ctx, account: Account, cert: AgentCertificate) -> None:
     """Mails 30 and 7 days before the 届出済証明書 lapses (Q12-1 item 12)."""
     for days in ctx.ed.agent_certificate_notice_days:
@@ -80,7 +84,10 @@ def register_agent(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
                                    "agent_certificate_number", problems)
     elif not values.get("agent_certificate_number"):
         problems.add("WZBAM001E", "agent_certificate_number")
-    if cert is not None and cleaned.get("category") and cleaned["category"] != cert.kind:
+    if cleaned.get("category") and not _is_agent_category(cleaned["category"]):
+        # only lawyers and scriveners register with a certificate number (Q2-2: staff file a usage request)
+        problems.add("WZBAM005E", "category", 入力項目名=catalog.field("category").label_ja)
+    elif cert is not None and cleaned.get("category") and cleaned["category"] != cert.kind:
         problems.add("WZBAM246E", "agent_certificate_number")
     problems.raise_if_any()
     assert cert is not None

@@ -196,14 +196,19 @@ def _account_by_id(ctx: Ctx, auth_id: Any) -> Account:
 
 
 def set_account_state(ctx: Ctx, auth_id: Any, action: str) -> dict[str, Any]:
-    """Bureau actions: suspend (利用停止), resume (再開), delete (抹消, e.g. on a retirement report)."""
+    """Bureau actions: suspend (利用停止), resume (再開), delete (抹消, e.g. on a retirement report), and
+    unlock (the ID and password re-notified at a counter lift a lock at once, WZBAM153E)."""
     account = _account_by_id(ctx, auth_id)
+    if action == "unlock":
+        account.failed_logins, account.locked_until = 0, None
+        ctx.audit("account.unlocked", f"account:{account.id}", by="bureau")
+        return {"auth_id": account.auth_id, "status": account.status, "locked": False}
     transitions = {"suspend": ({Status.ACTIVE}, Status.SUSPENDED, catalog.mail_word("suspend")),
                    "resume": ({Status.SUSPENDED}, Status.ACTIVE, catalog.mail_word("resume")),
                    "delete": ({Status.ACTIVE, Status.SUSPENDED, Status.PENDING_PASSWORD, Status.LAPSED},
                               Status.DELETED, catalog.mail_word("delete"))}
     if action not in transitions:
-        raise RuleViolation.one("RASIM400E", "action", 理由="action must be suspend, resume or delete")
+        raise RuleViolation.one("RASIM400E", "action", 理由="action must be suspend, resume, delete or unlock")
     allowed, new_status, label = transitions[action]
     if account.status not in allowed:
         raise RuleViolation.one("WZBAM173E", "auth_id",

@@ -103,7 +103,8 @@ def reset_password(ctx: Ctx, token: Any, password: Any, confirm: Any) -> dict[st
     credentials.lock_row(ctx, account)
     void_links(ctx, account, "password_reset")
     start_password_life(ctx, account, password)
-    account.failed_logins, account.locked_until = 0, None   # the reset lifts the lock (WZBAM153E)
+    if ctx.ed.reset_lifts_lock:   # 2026 (003); in 2024 only time or the bureau lifts it (Q12-7, WZBAM153E)
+        account.failed_logins, account.locked_until = 0, None
     credentials.end_sessions(ctx, account, "password_reset")
     ctx.actor = account.auth_id or ctx.actor
     ctx.mail(account.email, "password_set", account.id, name=account.name, action=catalog.mail_word("password_reset"))

@@ -175,7 +175,8 @@ def test_a_good_login_resets_the_failure_count(api: Api, lawyer: str):
     assert api.refused("POST", "/api/v1/session", {"auth_id": lawyer, "password": "Wrong123!"}) == ["WZBAM270E"]
 
 
-def test_reset_link_lifts_the_lock(api: Api, lawyer: str):
+def test_reset_sets_the_password_but_in_2024_leaves_the_lock(api: Api, lawyer: str):
+    """2024 (FAQ Q12-7, WZBAM153E): only time or the bureau's re-notification lifts a lock."""
     lock(api, lawyer)
     assert api.refused("POST", "/api/v1/password-reset", {"auth_id": lawyer, "email": "wrong@example.jp"}) == \
         ["WZBAM168E"]
@@ -183,8 +184,10 @@ def test_reset_link_lifts_the_lock(api: Api, lawyer: str):
     token = api.link_token("lawyer@example.jp", "password_reset_link")
     api.call("POST", "/api/v1/password-reset/complete",
              {"token": token, "password": NEW_PASSWORD, "password_confirm": NEW_PASSWORD}, expect=200)
-    assert api.login(lawyer, NEW_PASSWORD)
     assert api.mails(kind="password_set")[-1]["subject"].endswith("パスワード再設定完了のお知らせ")
+    assert api.refused("POST", "/api/v1/session", {"auth_id": lawyer, "password": NEW_PASSWORD}) == ["WZBAM153E"]
+    api.call("POST", f"/test-support/accounts/{lawyer}/state", {"action": "unlock"}, expect=200)
+    assert api.login(lawyer, NEW_PASSWORD)
 
 
 def test_password_change(api: Api, lawyer: str):
