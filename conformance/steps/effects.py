@@ -57,3 +57,9 @@ def refused_no_usage_request(world: World, who: str) -> None:
     _refused(world)
     requests = expect_ok(world.client.usage_requests(), "listUsageRequests")["usage_requests"]
     assert not [r for r in requests if r.get("name") == f"職員{who}"], requests
+
+
+@then("セッションは終了しており、再度のログインが必要である")
+def session_over(world: World) -> None:
+    reply = world.last_reply()
+    assert reply.status == 401, f"expected the session to be over (401), got {reply.describe()}"

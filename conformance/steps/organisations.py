@@ -83,6 +83,12 @@ def report_filed(world: World, org: str) -> None:
     world.reports[org] = data["id"]
 
 
+@then(parsers.re(r"その定期報告は(?P<when>期限内|期限後)の提出として記録されている"))
+def report_timeliness(world: World, when: str) -> None:
+    data = expect_ok(world.last_reply(), "filePeriodicReport")
+    assert data.get("late") is (when == "期限後"), f"expected {when}: {data}"
+
+
 @when(parsers.parse("「{org}」の定期報告を提出しようとする"))
 def report_attempt(world: World, org: str) -> None:
     world.record(world.client.file_periodic_report(world.organisations[org]))
