@@ -21,7 +21,8 @@ ROOT = Path(__file__).resolve().parents[2]
 ISSUE_ITEMS = (["Q1-1", "Q1-2", "Q1-3"] + [f"Q2-{n}" for n in (1, 2, 3, 4, 5, 6, 10, 13, 14, 15, 16, 17)]
                + [f"Q3-{n}" for n in range(1, 9)] + ["Q3-11"] + [f"Q9-{n}" for n in range(1, 7)]
                + [f"Q10-{n}" for n in range(1, 5)] + [f"Q12-{n}" for n in range(1, 9)] + ["Q13-1", "Q13-2"])
-CARD_ITEMS = (["Q1-2"] + [f"Q2-{n}" for n in (7, 8, 9, 10, 11, 12, 16, 18, 19, 20)] + ["Q11-3", "Q12-1", "Q13-3"])
+# Q2-12 (filing for two children) is a matter of applications now; its card side is Q2-10's scenario
+CARD_ITEMS = (["Q1-2"] + [f"Q2-{n}" for n in (7, 8, 9, 10, 11, 16, 18, 19, 20)] + ["Q11-3", "Q12-1", "Q13-3"])
 
 
 def rasim(*args: str, env: dict[str, str] | None = None, timeout: float = 600) -> subprocess.CompletedProcess[str]:
