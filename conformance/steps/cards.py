@@ -207,6 +207,13 @@ def register_with_card(world: World, who: str, label: str) -> None:
     _register(world, world.person(who), _category_key(world, label))
 
 
+@when(parsers.parse("「{who}」が有効期限「{day}」の在留カードで区分「{label}」のマイナンバーカードによる利用者情報登録を行う"))
+def register_with_residence_card_until(world: World, who: str, day: str, label: str) -> None:
+    p = world.person(who)
+    p.residence_card_valid_until = world.when(day)[:10]
+    _register(world, p, _category_key(world, label))
+
+
 @when(parsers.parse("「{who}」が同じマイナンバーカードと別の在留カード番号で区分「{label}」の利用者情報登録をもう一度行う"))
 def register_again_same_card(world: World, who: str, label: str) -> None:
     """The card rule alone (Q2-10): another residence card number, so only the card is the same."""
