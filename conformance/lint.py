@@ -44,7 +44,7 @@ RULES = {
 }
 
 MARKER_TAGS = frozenset({"jpki"})                 # conformance/pytest_plugin.py CARD_TAG
-SEED_TAG = re.compile(r"^003-\d+(?:\.\d+)*$")     # a section of seed 003, the manual of the 2026 edition
+SEED_TAG = re.compile(r"^00[34]-\d+(?:\.\d+)*$")  # a section of a manual: 003 (2026) or 004 (2024)
 COVERAGE_STATUSES = frozenset({"offline", "browser", "later-issue"})
 
 _TAG_LINE = re.compile(r"^@\S+(?:\s+@\S+)*(?:\s+#.*)?$")

@@ -8,7 +8,7 @@ tagged with the cited FAQ numbers run against it (tests/test_conformance_inproce
 or …"`). A mutant is *killed* when that run fails, *survived* when it passes. Settings whose source
 is not the FAQ (`# 004 §2.15.7`, `# rasim`) have no scenario tag: they are listed as "no scenario
 cites it", or run against the whole suite with `untagged="suite"` (slow: ~1 min each).
-A line without a comment inherits the source of the line above (`auth_id_max` after `auth_id_min`).
+A line without a comment inherits the source of the line above (`password_max` after `password_min`).
 """
 from __future__ import annotations
 
@@ -32,6 +32,7 @@ EDITION = "2024"
 SEED = 20240319
 _FIELD = re.compile(r"^\s{4}(\w+)\s*:\s*[^=]+=.*?(?:\s{2,}#\s*(.*?))?\s*$")   # comment: 2+ spaces, #
 _FAQ = re.compile(r"\bQ\d+-\d+\b")
+_MANUAL = re.compile(r"\b(00[34]) §(\d+(?:\.\d+)*)")   # a section of a manual: 004 §2.15.7
 
 
 @dataclass(frozen=True)
@@ -65,10 +66,12 @@ def _show(v: int | tuple[int, ...]) -> str:
 
 
 def faq_tags(comment: str) -> tuple[str, ...]:
-    """The FAQ numbers a source comment cites: "FAQ Q12-7, Q2-6" → ("Q12-7", "Q2-6");
-    "004 §1.3, FAQ Q4-27" → ("Q4-27",); "rasim" or "004 §2.15.7" → ()."""
+    """The scenario tags a source comment cites: FAQ numbers ("FAQ Q12-7, Q2-6" → ("Q12-7", "Q2-6"))
+    and sections of the manuals ("004 §2.15.7" → ("004-2.15.7",)); "rasim" → ()."""
     at = comment.find("FAQ")
-    return tuple(dict.fromkeys(_FAQ.findall(comment[at:]))) if at >= 0 else ()
+    faq = _FAQ.findall(comment[at:]) if at >= 0 else []
+    manual = [f"{m.group(1)}-{m.group(2)}" for m in _MANUAL.finditer(comment)]
+    return tuple(dict.fromkeys(faq + manual))
 
 
 def source_comments(text: str) -> dict[str, str]:

@@ -93,6 +93,12 @@ def change_password(world: World, who: str) -> None:
         p.password = NEW_PASSWORD
 
 
+@when(parsers.parse("「{who}」がパスワードを「{new}」に変更する"))
+def change_password_to(world: World, who: str, new: str) -> None:
+    p = world.person(who)
+    world.record(world.client.change_password(world.logged_in(p), p.password or PASSWORD, new))
+
+
 @when(parsers.parse("「{who}」が現在のパスワードを誤ってパスワードを変更する"))
 def change_password_wrong_current(world: World, who: str) -> None:
     p = world.person(who)

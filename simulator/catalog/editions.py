@@ -18,8 +18,6 @@ class Edition:
     session_timeout_minutes: int = 30                # 004 §1.3, FAQ Q4-27
     lock_after_failures: int = 5                     # FAQ Q12-7
     lock_hours: int = 24                             # FAQ Q12-7, WZBAM153E
-    auth_id_min: int = 6                             # 004 §2.16.2
-    auth_id_max: int = 20
     password_min: int = 8                            # 004 §2.15.7
     password_max: int = 32
     password_classes: tuple[str, ...] = ("letter", "digit", "symbol")

@@ -31,7 +31,9 @@ def test_source_comments_inherit_from_the_line_above() -> None:
 def test_rules_and_mutants() -> None:
     rules = {r.name: r for r in mutate.rules()}
     assert rules["lock_hours"].tags == ("Q12-7",)
-    assert rules["auth_id_max"].source == rules["auth_id_min"].source
+    assert rules["password_max"].source == rules["password_min"].source
+    assert rules["password_min"].tags == ("004-2.15.7",)   # a manual's section is a scenario tag too
+    assert mutate.faq_tags("004 §1.3, FAQ Q4-27") == ("Q4-27", "004-1.3")
     assert "mail_from" not in rules
     assert [m.value for m in mutate.mutants(rules["lock_hours"])] == [23, 25]
     assert [m.value for m in mutate.mutants(rules["residence_card_notice_days"])] == [
