@@ -21,6 +21,13 @@ def agent_with_printed_certificate(world: World, until: str, word: str, who: str
     world.new_agent(who, AGENT_KINDS[word], until, printed=True)
 
 
+@when(parsers.parse("「{who}」が届出済証明書の番号をそのまま入力して利用者情報登録を行う"))
+def register_with_printed_form(world: World, who: str) -> None:
+    p = world.person(who)
+    assert p.printed_number, f"「{who}」 has no 届出済証明書 number"
+    world.register(p, agent_certificate_number=p.printed_number)
+
+
 @given(parsers.re(r"登録簿にない申請等取次者証明書番号を持つ(?P<word>弁護士|行政書士)「(?P<who>[^」]+)」がいる"))
 def agent_unknown_to_registry(world: World, word: str, who: str) -> None:
     from conformance.steps.world import Person

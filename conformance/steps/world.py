@@ -168,7 +168,7 @@ class World:
 
     def registration_body(self, p: Person, **over: Any) -> dict[str, Any]:
         body: dict[str, Any] = {
-            "agent_certificate_number": p.printed_number or p.certificate_number, "name": p.name,
+            "agent_certificate_number": p.certificate_number, "name": p.name,
             "birth_date": p.birth_date, "address_pref_city": "東京都千代田区", "address_street": "霞が関一丁目１番１号",
             "phone": "0312345678", "email": p.email, "email_confirm": p.email, "agree_terms": True}
         body.update(over)

@@ -105,6 +105,22 @@ def parse_notification_certificate_number(text: str) -> NotificationCertificateN
     return NotificationCertificateNumber(office, match["category"], 2000 + int(match["year"]), serial)
 
 
+def entered_agent_certificate_number(text: str) -> str:
+    """The 12 half-width digits of what a lawyer or scrivener typed into the system's field (FAQ Q2-14,
+    seed 001: the user converts a printed 届出済証明書 form with the code tables; the system takes
+    only the digits). Full-width digits, spaces and hyphens are tolerated; the printed form is not."""
+    if not isinstance(text, str):
+        raise InvalidCertificateNumber(f"not a text: {text!r}")
+    canonical = _canonical(text)
+    if _TWELVE_DIGITS.fullmatch(canonical):
+        return canonical
+    if canonical.isascii() and canonical.isdigit():
+        raise InvalidCertificateNumber(
+            f"an agent certificate number has {AGENT_CERTIFICATE_NUMBER_LENGTH} digits, got {len(canonical)}"
+        )
+    raise InvalidCertificateNumber(f"not twelve digits: {text!r}")
+
+
 def normalize_agent_certificate_number(text: str) -> str:
     """The 12 half-width digits for what a lawyer or scrivener typed.
 

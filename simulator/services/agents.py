@@ -11,7 +11,7 @@ from sqlalchemy import select
 from simulator import catalog
 from simulator.adapters.db import Account, AgentCertificate
 from simulator.domain.accounts import Status
-from simulator.domain.certificate_number import InvalidCertificateNumber, normalize_agent_certificate_number
+from simulator.domain.certificate_number import InvalidCertificateNumber, entered_agent_certificate_number
 from simulator.domain.errors import Problems
 from simulator.domain.forms import validate_form
 from simulator.domain.registration import RegistryEntry, certificate_refusal
@@ -29,12 +29,13 @@ def find_certificate(ctx: Ctx, number: str) -> AgentCertificate | None:
 
 def certificate_problem(ctx: Ctx, raw: Any, birth_date: dt.date | None, field: str,
                         problems: Problems, own_account_id: int | None = None) -> AgentCertificate | None:
-    """Check an entered 申請等取次者証明書番号 (12 digits or the 届出済証明書 form) against the registry."""
+    """Check an entered 申請等取次者証明書番号 (12 digits; a printed 届出済証明書 form is the user's to
+    convert, Q2-14) against the registry."""
     if not isinstance(raw, str) or not raw.strip():
         problems.add("WZBAM001E", field)
         return None
     try:
-        number = normalize_agent_certificate_number(raw)
+        number = entered_agent_certificate_number(raw)
     except InvalidCertificateNumber:
         text = raw.strip()
         if text.isascii() and text.isdigit():

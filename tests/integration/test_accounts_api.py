@@ -21,9 +21,12 @@ def count_accounts(app) -> int:  # noqa: ANN001
 
 # --- lawyers and scriveners: registration (Q2-13 – Q2-17) ------------------------------------------
 
-def test_lawyer_registers_with_the_printed_certificate_form(api: Api):
+def test_the_printed_certificate_form_is_the_users_to_convert(api: Api):
+    """Q2-14: the system takes the twelve digits; 「(東) 弁10第50号」 as printed is refused."""
     api.put_certificate()
-    r = api.call("POST", "/api/v1/registrations/agent", registration_body(PRINTED), expect=201)
+    r = api.call("POST", "/api/v1/registrations/agent", registration_body(PRINTED), expect=422)
+    assert [(e["code"], e["field"]) for e in r.get_json()["errors"]] == [("WZBAM246E", "agent_certificate_number")]
+    r = api.call("POST", "/api/v1/registrations/agent", registration_body(LAWYER["number"]), expect=201)
     assert r.get_json()["category"] == "lawyer" and r.get_json()["status"] == "pending_password"
     [received] = api.mails(to="lawyer@example.jp")
     assert received["kind"] == "registration_received" and "/registration/password?token=" in received["url"]
@@ -52,9 +55,9 @@ def test_twelve_digit_number_and_scrivener(api: Api):
 @pytest.mark.parametrize("registry, typed, code", [
     ({}, "132010700051", "WZBAM246E"),                               # not in the registry
     ({}, "(東) 弁10第51号", "WZBAM246E"),
-    ({"status": "cancelled"}, PRINTED, "WZBAM247E"),
-    ({"valid_until": "2024-03-31"}, PRINTED, "WZBAM248E"),          # expired yesterday
-    ({"status": "suspended"}, PRINTED, "WZBAM249E"),
+    ({"status": "cancelled"}, LAWYER["number"], "WZBAM247E"),
+    ({"valid_until": "2024-03-31"}, LAWYER["number"], "WZBAM248E"),          # expired yesterday
+    ({"status": "suspended"}, LAWYER["number"], "WZBAM249E"),
 ])
 def test_registry_refusals(api: Api, app, registry, typed, code):  # noqa: ANN001
     api.put_certificate(**registry)

@@ -11,7 +11,7 @@ LAWYER = {"number": "132010700050", "kind": "lawyer", "name": "法務太郎", "b
 PRINTED = "(東) 弁10第50号"   # the 届出済証明書 form of 132010700050 (seed 001)
 
 
-def registration_body(number: str = PRINTED, email: str = "lawyer@example.jp", **over: Any) -> dict[str, Any]:
+def registration_body(number: str = LAWYER["number"], email: str = "lawyer@example.jp", **over: Any) -> dict[str, Any]:
     body = {"agent_certificate_number": number, "name": "法務太郎", "birth_date": "1980-01-02",
             "address_pref_city": "東京都千代田区", "address_street": "霞が関１－１－１", "phone": "0312345678",
             "email": email, "email_confirm": email, "agree_terms": True}
