@@ -63,7 +63,9 @@ def _request_email_change(world: World, who: str, domain: str) -> None:
     p = world.person(who)
     new = world.unique_email(domain)
     world.pending_email[who] = new
-    world.record(world.client.change_me(world.logged_in(p), new_email=new, new_email_confirm=new))
+    reply = world.record(world.client.change_me(world.logged_in(p), new_email=new, new_email_confirm=new))
+    if reply.ok:   # edition 2024: the new address takes effect at once (004 §2.15.4)
+        p.email = new
 
 
 @then(parsers.parse("「{who}」の新しいメールアドレスに「{label}」のメールが届く"))
@@ -74,6 +76,14 @@ def mail_to_new_address(world: World, who: str, label: str) -> None:
     found = world.client.mails(to=new, kind=mail_kind(label))
     assert found, f"no 「{label}」 mail to {new}"
     world.scratch["mail"] = found[-1]
+
+
+@then(parsers.parse("「{who}」の新しいメールアドレスに「{label}」のメールは届いていない"))
+def no_mail_to_new_address(world: World, who: str, label: str) -> None:
+    from conformance.steps.world import mail_kind
+
+    new = world.pending_email[who]
+    assert not world.client.mails(to=new, kind=mail_kind(label)), f"unexpected 「{label}」 mail to {new}"
 
 
 @step(parsers.parse("「{who}」が確認メールのURLからメールアドレスの変更を完了する"))

@@ -28,6 +28,7 @@ class Edition:
     email_change_link_valid_hours: int = 24          # rasim
     reset_link_valid_hours: int = 24                 # rasim
     reset_mails_per_hour: int = 5                    # rasim
+    email_change_confirmation: bool = False          # 004 §2.15.1, §2.15.4: a new address takes effect at once
     reset_lifts_lock: bool = False                   # FAQ Q12-7: time (24 h) or the bureau (WZBAM153E: 再通知)
     initial_password_deadline_days: int = 30         # FAQ Q3-7
     usage_valid_years: int = 1                       # FAQ Q3-7

@@ -81,7 +81,14 @@ def change_profile(ctx: Ctx, account: Account, values: dict[str, Any]) -> dict[s
         schedule_certificate_notices(ctx, account, cert)
         changed.append("agent_certificate_number")
     result: dict[str, Any] = {"changed": changed}
-    if "new_email" in cleaned:
+    if "new_email" in cleaned and not ctx.ed.email_change_confirmation:
+        # 2024 (004 §2.15.4): the new address takes effect at once; the notice goes to it
+        old_email, account.email = account.email, cleaned["new_email"]
+        ctx.mail(account.email, "email_changed", account.id, name=account.name, email=account.email)
+        ctx.audit("profile.email_changed", f"account:{account.id}", old=old_email, new=account.email)
+        result["email"] = account.email
+        changed.append("email")
+    elif "new_email" in cleaned:
         url, link = ctx.new_link("email_change", account.id,
                                  dt.timedelta(hours=ctx.ed.email_change_link_valid_hours),
                                  "/profile/email/confirm", email=cleaned["new_email"])
@@ -89,7 +96,7 @@ def change_profile(ctx: Ctx, account: Account, values: dict[str, Any]) -> dict[s
                  expires=link.expires_at.strftime("%Y/%m/%d %H:%M"))
         result["email_confirmation_sent_to"] = cleaned["new_email"]
     ctx.audit("profile.changed", f"account:{account.id}", fields=changed,
-              email_pending="new_email" in cleaned)
+              email_pending="email_confirmation_sent_to" in result)
     return result
 
 

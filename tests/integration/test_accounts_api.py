@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.support.api import LAWYER, PASSWORD, PRINTED, Api, registration_body
+from tests.support.api import LAWYER, PASSWORD, PRINTED, Api, registration_body, use_edition
 
 NEW_PASSWORD = "CD67890?"
 
@@ -263,7 +263,19 @@ def test_profile_view(api: Api, lawyer: str):
     assert me["category_label"] == "弁護士" and me["can_change_address"] is True
 
 
-def test_email_change_with_confirmation(api: Api, lawyer: str):
+def test_email_change_takes_effect_at_once_in_2024(api: Api, lawyer: str):
+    """004 §2.15.1, §2.15.4: the new address replaces the old one at once; the notice goes to it."""
+    token = api.login(lawyer)
+    r = api.call("PATCH", "/api/v1/me", {"new_email": "new@example.jp", "new_email_confirm": "new@example.jp"},
+                 token, expect=200)
+    assert r.get_json()["email"] == "new@example.jp" and "email_confirmation_sent_to" not in r.get_json()
+    assert api.call("GET", "/api/v1/me", token=token).get_json()["email"] == "new@example.jp"
+    [done] = api.mails(kind="email_changed")
+    assert done["to"] == "new@example.jp" and api.mails(kind="email_change_confirm") == []
+
+
+def test_email_change_with_confirmation_in_2026(api: Api, lawyer: str, app):  # noqa: ANN001
+    use_edition(app, "2026")
     token = api.login(lawyer)
     assert api.refused("PATCH", "/api/v1/me", {"new_email": "new@example.jp",
                                                "new_email_confirm": "neu@example.jp"}, token) == ["WZBAM159E"]

@@ -12,7 +12,7 @@ import pytest
 
 from simulator import catalog
 from simulator.web.app import create_app
-from tests.support.api import LAWYER, PASSWORD, Api
+from tests.support.api import LAWYER, PASSWORD, Api, use_edition
 
 NEW_PASSWORD = "CD67890?"
 EMAIL = "lawyer@example.jp"
@@ -203,7 +203,17 @@ def test_logout(client: Any, lawyer: str) -> None:
 
 # --- S30, S31 user information, e-mail change --------------------------------------------------------------------
 
-def test_email_change_with_confirmation_link(client: Any, api: Api, lawyer: str) -> None:
+def test_email_change_at_once_in_2024(client: Any, api: Api, lawyer: str) -> None:
+    login(client, lawyer)
+    r = submit(client, "/profile/edit", {"new_email": "new@example.jp", "new_email_confirm": "new@example.jp"})
+    assert "利用者情報の更新が完了しました。" in text(r)
+    assert "new@example.jp" in text(client.get("/profile"))
+    [mail] = api.mails(to="new@example.jp")
+    assert mail["kind"] == "email_changed"
+
+
+def test_email_change_with_confirmation_link(client: Any, api: Api, lawyer: str, app: Any) -> None:
+    use_edition(app, "2026")   # 003: a confirmation link to the new address first
     login(client, lawyer)
     edit = text(client.get("/profile/edit"))
     for label in ("利用者情報入力", "新しい住居地(都道府県市区町村)", "新しい連絡先", "新しいメールアドレス",

@@ -19,6 +19,13 @@ def registration_body(number: str = LAWYER["number"], email: str = "lawyer@examp
     return {k: v for k, v in body.items() if v is not ...}
 
 
+def use_edition(app: Any, name: str) -> None:
+    """Switch a test app to another edition between requests (test plumbing: the unit-of-work
+    settings are made again on the next request)."""
+    app.config["RASIM_EDITION"] = name
+    app.extensions.pop("rasim.uow", None)
+
+
 class Api:
     def __init__(self, client: Any) -> None:
         self.client = client
