@@ -217,14 +217,15 @@ def markdown(results: list[Outcome], command: str = "rasim conformance mutate") 
     lines = [f"# Mutation score of the FAQ suite (edition {EDITION})", "",
              f"Produced by `{command}`. Each numeric setting of the 2024 edition "
              "(`simulator/catalog/editions.py`) is changed by ±1 through `RASIM_EDITION_OVERRIDES`, and the "
-             "in-process scenarios tagged with the FAQ numbers of its source comment run against the mutant. "
+             "in-process scenarios tagged with the FAQ numbers and manual sections (@004-2.15.7) of its source "
+             "comment run against the mutant. "
              "Killed = a scenario failed.", "",
              f"**Score: {killed} / {total} killed ({pct}).**", ""]
     if survivors:
         lines += ["Survivors: " + ", ".join(f"`{o.mutant.rule.name}` {o.mutant.label}" for o in survivors), ""]
-    lines += ["## Rules the FAQ states", ""] + table(faq)
+    lines += ["## Rules the FAQ or a manual states", ""] + table(faq)
     lines += ["", "## rasim's own choices", "",
-              "Settings whose source is the manual (004) or rasim itself: no FAQ scenario cites them, so they "
+              "Settings whose source is rasim itself (values the seeds leave open): no scenario cites them, so they "
               "do not count in the score (run them against the whole suite with `--untagged suite`).", ""]
     lines += table(own) if own else ["(none selected)"]
     return "\n".join(lines) + "\n"
