@@ -3,6 +3,7 @@ list the FAQ items that no scenario covers yet."""
 from __future__ import annotations
 
 import re
+import subprocess
 import sys
 import textwrap
 import time
@@ -161,10 +162,14 @@ def lint_command(features_dir: str, no_coverage: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON instead of the summary.")
 @click.option("--fail-under", default=None, type=float, metavar="SCORE",
               help="Exit code 1 when the score (killed / mutants, 0–1) is below SCORE.")
+@click.option("--python", "python_globs", multiple=True, metavar="GLOB",
+              help="Also mutate the Python code of simulator/domain with mutmut against the unit tests: "
+                   "`all`, or mutant-name globs such as 'simulator.domain.registration.*' (repeatable).")
 def mutate(jobs: int | None, rule: str | None, tag: str | None, sample: int | None, untagged: str,
-           report_path: str | None, as_json: bool, fail_under: float | None) -> None:
+           report_path: str | None, as_json: bool, fail_under: float | None, python_globs: tuple[str, ...]) -> None:
     """Mutate each rule of the catalogue (±1) and run the FAQ scenarios that cite it: killed or survived.
-    The exit code is 0 whatever the score, unless --fail-under is given."""
+    With --python, mutmut also mutates the code of the pure rules (simulator/domain) and the report
+    gets a section of its own. The exit code is 0 whatever the score, unless --fail-under is given."""
     import json
     import os
 
@@ -186,9 +191,24 @@ def mutate(jobs: int | None, rule: str | None, tag: str | None, sample: int | No
         f" --{k} {v}" for k, v in (("rule", rule), ("tag", tag), ("sample", sample)) if v is not None)
     if untagged != "skip":
         command += f" --untagged {untagged}"
+    code_section = ""
+    if python_globs:
+        from conformance import mutate_code
+
+        selection = () if python_globs == ("all",) else python_globs
+        out(f"mutmut: mutating {', '.join(selection) or 'simulator/domain'} against tests/unit …")
+        try:
+            code = mutate_code.run_mutmut(selection, jobs=jobs)
+        except (RuntimeError, subprocess.TimeoutExpired) as exc:
+            raise click.ClickException(str(exc)) from None
+        code_killed, code_judged = code.score
+        out(f"mutmut: {code_killed} / {code_judged} killed ({code.seconds:.0f} s); "
+            + ", ".join(f"{k} {v}" for k, v in sorted(code.counts.items())))
+        code_section = "\n" + mutate_code.markdown(code)
+        command += "".join(f" --python '{g}'" for g in python_globs)
     if report_path:
         Path(report_path).parent.mkdir(parents=True, exist_ok=True)
-        Path(report_path).write_text(mut.markdown(results, command), encoding="utf-8")
+        Path(report_path).write_text(mut.markdown(results, command) + code_section, encoding="utf-8")
     if as_json:
         click.echo(json.dumps(mut.as_json(results), ensure_ascii=False, indent=2))
     survivors = [o for o in results if o.outcome == "survived"]

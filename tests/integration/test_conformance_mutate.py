@@ -2,6 +2,7 @@
 (the 24-hour lock of FAQ Q12-7 is pinned by a scenario, so both ±1 mutants must be killed)."""
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -51,3 +52,16 @@ def test_mutate_lock_hours_kills_both_mutants(tmp_path: Path) -> None:
     assert "| `lock_hours` | FAQ Q12-7, WZBAM153E | 24 → 23 | @Q12-7 | killed |" in text
     assert "| `lock_hours` | FAQ Q12-7, WZBAM153E | 24 → 25 | @Q12-7 | killed |" in text
     assert "Score: 2 / 2 killed" in text
+
+
+def test_mutmut_mutates_the_domain_code_into_the_same_report(tmp_path: Path) -> None:
+    """A small fixed sample of `--python`: the registration rules, all mutants killed by tests/unit."""
+    report = tmp_path / "mutation.md"
+    done = subprocess.run([sys.executable, "-m", "simulator.cli", "conformance", "mutate", "--rule", "lock_hours",
+                           "--jobs", "2", "--python", "simulator.domain.registration.*", "--report", str(report)],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    text = report.read_text(encoding="utf-8")
+    assert "## The Python code of the rules (mutmut)" in text
+    killed, judged = map(int, re.search(r"\*\*Score: (\d+) / (\d+) killed", text.split("(mutmut)")[1]).groups())
+    assert judged > 20 and killed == judged, text[-1500:]

@@ -42,3 +42,5 @@ def test_card_disagreement():
     assert card_disagreement({"sex": "male"}, card) == "sex"
     assert card_disagreement({"name": "X", "birth_date": "2000-01-01"}, card) == "name"
     assert card_disagreement({"name": "X"}, {"name": None}) is None
+    assert card_disagreement({"birth_date": "2000-01-01"}, card) == "birth_date"
+    assert card_disagreement({"name": "TRAN THI BINH", "sex": "female", "birth_date": "1998-02-03"}, card) is None
