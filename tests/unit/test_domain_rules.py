@@ -257,3 +257,18 @@ def test_admission_after_the_password_route_then_validity_then_expiry():
     card_without_card = facts(route="card", valid_until=NOW + dt.timedelta(days=9), password_expires_at=NOW)
     assert rules.admission_code(card_without_card, NOW, False, 0) == "WZBAM167E"
     assert rules.admission_code(card_without_card, NOW, True, 0) == "WZBAM158E"
+
+
+def test_card_route_without_the_card():
+    """Q13-3 and seed 001: card categories log in with the card; with the ID alone only when the card's
+    certificate expired while an application is in progress."""
+    valid = facts(route="card", valid_until=NOW + dt.timedelta(days=1))
+    expired = facts(route="card", valid_until=NOW)          # valid_until == now: expired
+    assert rules.card_route_code(valid, NOW, True, 0) is None
+    assert rules.card_route_code(valid, NOW, False, 0) == "WZBAM167E"
+    assert rules.card_route_code(valid, NOW, False, 3) == "WZBAM167E"
+    assert rules.card_route_code(expired, NOW, False, 0) == "WZBAM157E"
+    assert rules.card_route_code(expired, NOW, False, 1) is None
+    assert rules.card_route_code(facts(route="card", valid_until=None), NOW, False, 1) == "WZBAM167E"
+    assert rules.card_route_code(facts(route="agent_certificate"), NOW, False, 0) is None
+    assert rules.admission_code(facts(route="card", valid_until=NOW, application_grace=True), NOW, False, 1) is None
