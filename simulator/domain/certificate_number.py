@@ -129,13 +129,9 @@ def normalize_agent_certificate_number(text: str) -> str:
     checked against the tables: the seeds' own examples (123456789012, 201203100011) do not
     follow them, and no seed says the system checks it.
     """
-    if not isinstance(text, str):
-        raise InvalidCertificateNumber(f"not a text: {text!r}")
-    canonical = _canonical(text)
-    if _TWELVE_DIGITS.fullmatch(canonical):
-        return canonical
-    if canonical.isascii() and canonical.isdigit():
-        raise InvalidCertificateNumber(
-            f"an agent certificate number has {AGENT_CERTIFICATE_NUMBER_LENGTH} digits, got {len(canonical)}"
-        )
+    try:
+        return entered_agent_certificate_number(text)
+    except InvalidCertificateNumber:
+        if not isinstance(text, str) or (_canonical(text).isascii() and _canonical(text).isdigit()):
+            raise   # not a text, or digits of the wrong length: no printed form either
     return parse_notification_certificate_number(text).agent_certificate_number
