@@ -50,7 +50,9 @@ def main() -> None:
     System (在留申請オンラインシステム).
 
     Settings come from the environment: RASIM_DATABASE_URL (default sqlite:///var/rasim.sqlite3),
-    RASIM_EDITION (2024), RASIM_TEST_SUPPORT (1), RASIM_SMTP_URL, RASIM_CARDS_DIR."""
+    RASIM_EDITION (2024 or 2026), RASIM_TEST_SUPPORT (1/0, on/off, true/false, yes/no),
+    RASIM_BASE_URL (where mail links point), RASIM_SMTP_URL, RASIM_CARDS_DIR, RASIM_JPKI_TRUST_DIR,
+    RASIM_CARD_BRIDGE_URL, RASIM_MAX_REQUEST_BYTES."""
 
 
 @main.command()

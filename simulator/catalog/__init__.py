@@ -238,7 +238,7 @@ def labels(edition_name: str | None = None) -> dict[str, dict[str, str]]:
 
 
 def fill(text: str, ed: Edition, lang: str = "ja") -> str:
-    """Braces of the edition ({id_label}, {password_policy}, …) filled with its values."""
+    """Braces of the edition ({id_label}, {password_min}, …) filled with its values."""
     if "{" not in text:
         return text
     for name, value in ed.placeholders(lang).items():

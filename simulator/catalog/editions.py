@@ -46,25 +46,13 @@ class Edition:
     def mail_domain(self) -> str:
         return "@" + self.mail_from.split("@", 1)[1]
 
-    @property
-    def session_hours_or_minutes_ja(self) -> str:
-        m = self.session_timeout_minutes
-        return f"{m // 60}時間" if m % 60 == 0 else f"{m}分"
-
-    @property
-    def session_hours_or_minutes_en(self) -> str:
-        m = self.session_timeout_minutes
-        return f"{m // 60} hours" if m % 60 == 0 else f"{m} minutes"
-
     def placeholders(self, lang: str) -> dict[str, str]:
-        """What a label may say in braces: {id_label}, {password_policy}, {session}, {mail_domain}, …"""
-        from simulator.domain.passwords import policy_text_en, policy_text_ja
-
+        """What a label may say in braces: {id_label}, {password_min}, {password_max}, {mail_domain}, …
+        (words come from the catalogue's labels; an edition supplies only names and figures)."""
         ja = lang != "en"
         return {"id_label": self.id_label_ja if ja else self.id_label_en,
-                "password_policy": policy_text_ja(self) if ja else policy_text_en(self),
                 "password_min": str(self.password_min), "password_max": str(self.password_max),
-                "session": self.session_hours_or_minutes_ja if ja else self.session_hours_or_minutes_en,
+                "session_minutes": str(self.session_timeout_minutes),
                 "mail_domain": self.mail_domain, "lock_hours": str(self.lock_hours),
                 "lock_after_failures": str(self.lock_after_failures)}
 

@@ -29,10 +29,3 @@ def policy_text_ja(ed: Edition) -> str:
             f"{ed.password_max}文字以内で入力してください。大文字、小文字は別の文字として区別します。"
             f"入力可能な記号は {ed.password_symbols} です。")
 
-
-def policy_text_en(ed: Edition) -> str:
-    kinds = {"letter": "letters", "upper": "capital letters", "lower": "small letters", "digit": "digits",
-             "symbol": "symbols"}
-    names = ", ".join(kinds[k] for k in ed.password_classes)
-    return (f"Use all {len(ed.password_classes)} kinds ({names}), {ed.password_min} to {ed.password_max} "
-            f"characters. Upper and lower case differ. Allowed symbols: {ed.password_symbols}")

@@ -37,8 +37,8 @@ def load(folder: Path):  # noqa: ANN201
         form_files.form.cache_clear()
 
 
-def render(form) -> str:  # noqa: ANN001
-    app = create_app({"RASIM_DATABASE_URL": "sqlite://", "SECRET_KEY": "t", "RASIM_VAR_DIR": "/tmp/rasim-forms-test"})
+def render(form, var_dir: Path) -> str:  # noqa: ANN001
+    app = create_app({"RASIM_DATABASE_URL": "sqlite://", "SECRET_KEY": "t", "RASIM_VAR_DIR": str(var_dir)})
     with app.test_request_context("/registration/agent"):
         macro = app.jinja_env.get_template("_forms.html").module.form_sections
         from simulator.web.screens.ui import FormErrors
@@ -46,15 +46,15 @@ def render(form) -> str:  # noqa: ANN001
         return str(macro(form, {}, FormErrors()))
 
 
-def test_a_field_added_to_a_form_reaches_screen_schema_validation_and_csv(forms_dir: Path):
+def test_a_field_added_to_a_form_reaches_screen_schema_validation_and_csv(forms_dir: Path, tmp_path: Path):
     before = load(forms_dir)
     (forms_dir / "agent_registration.toml").write_text(
         (forms_dir / "agent_registration.toml").read_text(encoding="utf-8") + ADDED, encoding="utf-8")
     after = load(forms_dir)
 
     # the screen: an input named after the field, with the catalogue's label and the required tag
-    assert 'name="residence_card_number"' not in render(before)
-    html = render(after)
+    assert 'name="residence_card_number"' not in render(before, tmp_path / "var")
+    html = render(after, tmp_path / "var")
     assert 'name="residence_card_number"' in html and "在留カード番号" in html and 'maxlength="12"' in html
 
     # the API schema: a property, and required (derived, never typed)
