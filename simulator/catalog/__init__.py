@@ -154,7 +154,14 @@ class FieldSpec:
 
     @property
     def choices(self) -> list[str]:
-        return self.kind.split(":", 1)[1].split("|") if self.kind.startswith("choice:") else []
+        if self.kind.startswith("choice:"):
+            return self.kind.split(":", 1)[1].split("|")
+        if self.kind.startswith("list:"):
+            return [item.value for item in choice_list(self.kind.split(":", 1)[1])]
+        return []
+
+
+FIELD_FILES = HERE / "fields"   # more rows of the same table, one file per form family (catalog/fields/*.csv)
 
 
 @lru_cache(maxsize=None)
@@ -162,11 +169,40 @@ def _fields() -> dict[str, FieldSpec]:
     def num(v: str) -> int | None:
         return int(v) if v else None
 
-    return {
-        r["key"]: FieldSpec(r["key"], r["label_ja"], r["label_en"], r["kind"], num(r["min_len"]),
-                            num(r["max_len"]), num(r["exact_len"]))
-        for r in _rows("fields.csv")
-    }
+    out: dict[str, FieldSpec] = {}
+    files = ["fields.csv"] + [f"fields/{p.name}" for p in sorted(FIELD_FILES.glob("*.csv"))]
+    for fname in files:
+        for r in _rows(fname):
+            if r["key"] in out:
+                raise ValueError(f"catalog/{fname}: field {r['key']!r} is already declared")
+            out[r["key"]] = FieldSpec(r["key"], r["label_ja"], r["label_en"], r["kind"], num(r["min_len"]),
+                                      num(r["max_len"]), num(r["exact_len"]))
+    return out
+
+
+@dataclass(frozen=True)
+class ListItem:
+    """One option of a pull-down (catalog/lists/<name>.csv): the value sent, and its labels."""
+
+    value: str
+    label_ja: str
+    label_en: str
+
+
+@lru_cache(maxsize=None)
+def choice_list(name: str) -> tuple[ListItem, ...]:
+    """The options of a pull-down, e.g. choice_list('nationalities'); a field of kind `list:<name>` takes one."""
+    path = HERE / "lists" / f"{name}.csv"
+    if not path.exists():
+        raise KeyError(f"no list {name!r} (catalog/lists/{name}.csv)")
+    return tuple(ListItem(r["value"], r["label_ja"], r.get("label_en", "")) for r in _rows(f"lists/{name}.csv"))
+
+
+def list_label(name: str, value: str, lang: str = "ja") -> str:
+    for item in choice_list(name):
+        if item.value == value:
+            return item.label_en if lang == "en" and item.label_en else item.label_ja
+    return value
 
 
 def field(key: str) -> FieldSpec:
@@ -211,13 +247,19 @@ def mail_kinds() -> list[str]:
 
 
 @lru_cache(maxsize=None)
-@lru_cache(maxsize=None)
 def _label_file() -> dict[str, Any]:
-    path = HERE / "labels.toml"
-    if not path.exists():
-        return {}
-    with open(path, "rb") as f:
-        return tomllib.load(f)
+    """labels.toml and the files of catalog/labels/ (one per screen family); a table may appear in one file only."""
+    out: dict[str, Any] = {}
+    for path in [HERE / "labels.toml"] + sorted((HERE / "labels").glob("*.toml")):
+        if not path.exists():
+            continue
+        with open(path, "rb") as f:
+            data = tomllib.load(f)
+        for key, value in data.items():
+            if key in out:
+                raise ValueError(f"catalog/{path.name}: label table [{key}] is declared twice")
+            out[key] = value
+    return out
 
 
 @lru_cache(maxsize=None)

@@ -9,7 +9,7 @@ from typing import Any
 
 FOLDER = Path(__file__).resolve().parent / "forms"
 FIELD_KEYS = {"key", "required", "required_when", "forbidden_when", "api", "csv", "item", "screen", "widget",
-              "hint", "example", "note", "easy", "placeholder", "autocomplete", "repeat_max", "parts"}
+              "hint", "example", "note", "easy", "placeholder", "autocomplete", "repeat_max", "parts", "when_code"}
 
 
 def form_names() -> list[str]:
@@ -35,13 +35,29 @@ def _form(data: dict[str, Any], key: str) -> Any:
 
     if data.get("key") != key:
         raise ValueError(f"key = {data.get('key')!r} differs from the file name")
-    steps = tuple(
-        Step(s["key"], s.get("title"), tuple(
-            Section(sec["key"], sec.get("title"), sec.get("intro"), tuple(_field(f) for f in sec.get("fields", [])))
-            for sec in s.get("sections", [])))
-        for s in data.get("steps", []))
+    rules = list(data.get("rules", []))
+
+    def section(sec: dict[str, Any]) -> Any:
+        if "include" in sec:   # a section several forms share: forms/sections/<name>.toml, with its rules
+            sec = _shared_section(sec["include"])
+            rules.extend(sec.get("rules", []))
+        return Section(sec["key"], sec.get("title"), sec.get("intro"), tuple(_field(f) for f in sec.get("fields", [])))
+
+    steps = tuple(Step(s["key"], s.get("title"), tuple(section(sec) for sec in s.get("sections", [])))
+                  for s in data.get("steps", []))
     extra = {k: v for k, v in data.items() if k not in ("key", "source", "title", "steps")}
+    if rules:
+        extra["rules"] = rules
     return Form(key, data.get("source", ""), data.get("title"), steps, extra)
+
+
+@lru_cache(maxsize=None)
+def _shared_section(name: str) -> dict[str, Any]:
+    path = FOLDER / "sections" / f"{name}.toml"
+    if not path.exists():
+        raise KeyError(f"no shared section {name!r} ({path})")
+    with open(path, "rb") as f:
+        return tomllib.load(f)
 
 
 def _field(data: dict[str, Any]) -> Any:

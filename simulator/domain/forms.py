@@ -60,6 +60,7 @@ class FormField:
     autocomplete: str = "off"
     repeat_max: int | None = None  # a repeat group of this many at most (its value is a list)
     parts: tuple[FormField, ...] = ()
+    when_code: str | None = None   # the code when required_when holds and it is empty (WZBAM101E/102E; default 001E)
 
     def __post_init__(self) -> None:
         if not self.api:
@@ -134,6 +135,26 @@ def is_empty(value: Any) -> bool:
     return value is None or (isinstance(value, str) and value.strip() == "") or value == []
 
 
+def _label(form: Form, key: str) -> str:
+    try:
+        return form.field(key).spec.label_ja
+    except KeyError:
+        return key
+
+
+def check_rules(form: Form, values: dict[str, Any], problems: Problems, only: list[str] | None = None) -> None:
+    """The form's own rules across fields (`[[rules]]` of its file): `one_of = [a, b]` — at least one of them
+    (WZBAM105E, e.g. 電話番号 / 携帯電話番号 on 身分事項2)."""
+    for rule in form.extra.get("rules", []):
+        keys = rule.get("one_of", [])
+        if only is not None and not set(keys) & set(only):
+            continue
+        if keys and all(is_empty(values.get(k)) for k in keys) and not any(problems.has(k) for k in keys):
+            params = {f"入力項目{i + 1}": _label(form, k) for i, k in enumerate(keys)}
+            for k in keys:
+                problems.add(rule.get("code", "WZBAM105E"), k, **params)
+
+
 def validate_form(form: Form, values: dict[str, Any], problems: Problems, only: list[str] | None = None,
                   ) -> dict[str, Any]:
     """Check the values (keyed by field key) against the form; the cleaned values, with every problem
@@ -151,14 +172,21 @@ def validate_form(form: Form, values: dict[str, Any], problems: Problems, only: 
             if items is not None:
                 cleaned[f.key] = items
             continue
+        if (f.when_code and f.required_when is not None and is_empty(raw) and f.required_when.holds(values)
+                and not (f.forbidden_when is not None and f.forbidden_when.holds(values))):
+            cond = f.required_when
+            problems.add(f.when_code, f.key, 入力項目名=_label(form, cond.field),
+                         選択肢=str(cond.equals if cond.equals is not None else "/".join(map(str, cond.one_of))))
+            continue
         value = _check_field(f, f.key, raw, f.is_required(values), problems)
         if value is not None:
             cleaned[f.key] = value
+    check_rules(form, values, problems, only)
     return cleaned
 
 
 def _check_field(f: FormField, name: str, raw: Any, required: bool, problems: Problems) -> Any:
-    if f.kind == "accept":
+    if f.kind.startswith("accept"):
         if required or raw not in (None, False, ""):
             return _validated(f, name, raw, problems)
         return None
@@ -186,7 +214,7 @@ def _check_repeat(f: FormField, raw: Any, problems: Problems) -> list[dict[str, 
         problems.add("WZBAM005E", f.key, 入力項目名=f.spec.label_ja)
         return None
     if len(raw) > (f.repeat_max or 0):
-        problems.add("WZBAM003E", f.key, 入力項目名=f.spec.label_ja, 文字数=str(f.repeat_max))
+        problems.add("WZBAM024E", f.key, 入力項目名=f.spec.label_ja, 件数=str(f.repeat_max))
         return None
     out = []
     for i, item in enumerate(raw):

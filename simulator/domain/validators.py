@@ -19,6 +19,10 @@ RESIDENCE_CARD = re.compile(r"^[A-Z]{2}\d{8}[A-Z]{2}$")       # 在留カード�
 ROMAN_NAME = re.compile(r"^[A-Z]+(?:[ ,][A-Z]+)*$")          # 氏名(英字): capitals, words by space or comma
 POSTAL_CODE = re.compile(r"^\d{3}-?\d{4}$")                  # 郵便番号 123-4567 or 1234567
 PHONE = re.compile(r"^\d{1,12}$")                             # 電話番号: digits only, no hyphens
+APPLICANT_NAME = re.compile(r"^[A-Z]+(?:,[A-Z]+)*$")          # 氏名 of an application: HOUMU,MIDDLE,TAROU (004 §2.4.3)
+ED_NUMBER = re.compile(r"^[A-Z]{2}\d{8}$")                    # ED番号 (英字2 + 数字8): rasim, the seeds give no format
+ALNUM_CAPITALS = re.compile(r"^[A-Z0-9]+$")                   # 旅券番号: half-width capitals and digits
+YEAR_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
 class Invalid(Exception):
@@ -125,6 +129,50 @@ def _residence_card_number(text: str, spec: FieldSpec) -> str:
     return text
 
 
+@kind("applicant_name")
+def _applicant_name(text: str, spec: FieldSpec) -> str:
+    """Half-width capitals, the parts separated by commas instead of spaces (004 §2.4.3, FAQ Q4-21)."""
+    if APPLICANT_NAME.match(text):
+        return text
+    if re.fullmatch(r"[A-Z]+(?:[ ,]+[A-Z]+)+", text):
+        raise Invalid("WZBAM006E", 入力項目名=spec.label_ja)
+    raise _pattern(spec)
+
+
+@kind("ed_number")
+def _ed_number(text: str, spec: FieldSpec) -> str:
+    if not ED_NUMBER.match(text):
+        raise _pattern(spec)
+    return text
+
+
+@kind("alnum_capitals")
+def _alnum_capitals(text: str, spec: FieldSpec) -> str:
+    if not ALNUM_CAPITALS.match(text):
+        raise _pattern(spec)
+    return text
+
+
+@kind("year_month")
+def _year_month(text: str, spec: FieldSpec) -> str:
+    m = YEAR_MONTH.match(text)
+    if not m:
+        raise _pattern(spec)
+    if not (1 <= int(m.group(2)) <= 12 and int(m.group(1)) >= 1900):
+        raise Invalid("WZBAM111E")
+    return text
+
+
+@kind("municipality")
+def _municipality(text: str, spec: FieldSpec) -> str:
+    """A municipality code chosen through 「検索」 (S05, S06): unknown → WZBAM103E."""
+    from simulator.catalog import places
+
+    if not text.isascii() or places.municipality(text) is None:
+        raise Invalid("WZBAM103E", 入力項目名=spec.label_ja.split("(")[0])
+    return text
+
+
 @kind("postal_code")
 def _postal_code(text: str, spec: FieldSpec) -> str:
     if not POSTAL_CODE.match(text):
@@ -160,6 +208,24 @@ def _category(text: str, spec: FieldSpec) -> str:
     return text
 
 
+@kind("status_of_residence")
+def _status_of_residence(text: str, spec: FieldSpec) -> str:
+    from simulator import catalog
+
+    if text not in {r["key"] for r in catalog.table("statuses_of_residence.csv")}:
+        raise _pattern(spec)
+    return text
+
+
+@kind("bureau")
+def _bureau(text: str, spec: FieldSpec) -> str:
+    from simulator import catalog
+
+    if text not in {r["key"] for r in catalog.table("bureaus.csv")}:
+        raise _pattern(spec)
+    return text
+
+
 def _as_is(text: str, spec: FieldSpec) -> str:
     return text
 
@@ -168,7 +234,11 @@ def _as_is(text: str, spec: FieldSpec) -> str:
 for _name in ("password", "password_confirm", "agent_certificate", "opaque"):
     REGISTRY[_name] = _as_is
 
-JSON_TYPES = {"accept": "boolean", "id": "integer"}   # every other kind travels as a JSON string
+# ticks, each with the code of its own refusal: the terms (256E), the applicant's intention (110E), the
+# representative's confirmation (121E) and the kept copy (122E) of STEP3
+ACCEPT_CODES = {"accept": "WZBAM256E", "accept_consent": "WZBAM110E", "accept_representative": "WZBAM121E",
+                "accept_copy": "WZBAM122E"}
+JSON_TYPES = {"id": "integer"} | {name: "boolean" for name in ACCEPT_CODES}   # every other kind travels as a JSON string
 
 
 def json_type_of(kind_name: str) -> str:
@@ -181,9 +251,9 @@ UNSTRIPPED = ("password", "password_confirm", "text", "opaque")   # kinds whose 
 def validate(spec: FieldSpec, raw: Any) -> Any:
     """The cleaned value of one non-empty field, or Invalid. Lengths and control characters are
     checked for every kind of text before the kind's own rule."""
-    if spec.kind == "accept":
+    if spec.kind in ACCEPT_CODES:
         if raw is not True and raw not in ("on", "true", "1", "yes"):
-            raise Invalid("WZBAM256E")
+            raise Invalid(ACCEPT_CODES[spec.kind])
         return True
     if spec.kind == "id":
         if isinstance(raw, bool) or not isinstance(raw, int) or raw < 1:
@@ -198,7 +268,7 @@ def validate(spec: FieldSpec, raw: Any) -> Any:
         raise Invalid("WZBAM004E", 入力項目名=spec.label_ja, 文字数=str(spec.exact_len))
     if spec.max_len and len(text) > spec.max_len:
         raise Invalid("WZBAM003E", 入力項目名=spec.label_ja, 文字数=str(spec.max_len))
-    base = "choice" if spec.kind.startswith("choice:") else spec.kind
+    base = "choice" if spec.kind.startswith(("choice:", "list:")) else spec.kind
     try:
         validator = REGISTRY[base]
     except KeyError:

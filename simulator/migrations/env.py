@@ -5,6 +5,7 @@ from alembic import context
 from sqlalchemy import engine_from_config, pool
 
 from simulator.adapters.db import Base
+import simulator.adapters.db_applications  # noqa: F401,E402 - the application tables
 
 config = context.config
 target_metadata = Base.metadata

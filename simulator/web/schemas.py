@@ -39,13 +39,13 @@ def property_schema(key: str, declared: str | dict[str, Any], ed: Edition, requi
         schema.setdefault("pattern", NO_NUL)
         if "maxLength" not in schema and "enum" not in schema and "format" not in schema:
             schema["maxLength"] = 1000
-    if spec is not None and spec.kind == "accept":
+    if spec is not None and spec.kind.startswith("accept"):
         schema = {"type": "boolean"}
     return schema
 
 
 def _refine(schema: dict[str, Any], spec: catalog.FieldSpec, ed: Edition) -> None:
-    if spec.kind.startswith("choice:"):
+    if spec.kind.startswith(("choice:", "list:")):
         schema["enum"] = spec.choices
     elif spec.kind == "category":
         schema["enum"] = [c.key for c in catalog.categories()]

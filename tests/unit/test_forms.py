@@ -150,4 +150,4 @@ parts = [{ key = "name", required = true, csv = "在日親族{n}氏名" }, { key
     assert cleaned["name"][0]["birth_date"].year == 1990
     problems = Problems()
     validate_form(form, {"name": [{"name": "a"}] * 3}, problems)
-    assert [p.code for p in problems.items] == ["WZBAM003E"]
+    assert [p.code for p in problems.items] == ["WZBAM024E"]
