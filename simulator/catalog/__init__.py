@@ -300,3 +300,9 @@ def http_status(code: str) -> int:
 
 def placeholders(text: str) -> list[str]:
     return [p[1:-1] for p in _PLACEHOLDER.findall(text)]
+
+
+def form_names() -> list[str]:
+    from simulator.catalog.forms import form_names as names
+
+    return names()

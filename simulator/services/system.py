@@ -48,3 +48,10 @@ def refuse_during_maintenance(ctx: Ctx) -> None:
     """Registration cannot be done while maintenance is announced (Q2-3)."""
     if flag(ctx, "maintenance") == "on":
         raise RuleViolation.one("RASIM503E")
+
+
+def set_flag(ctx: Ctx, key: str, value: str) -> None:
+    """A shared value of another service (a fault switch of test support)."""
+    row = ctx.db.get(SystemFlag, key) or SystemFlag(key=key)
+    row.value = value
+    ctx.db.add(row)

@@ -45,6 +45,7 @@ def config_from_env() -> dict[str, Any]:
         "RASIM_CARD_BRIDGE_URL": os.environ.get("RASIM_CARD_BRIDGE_URL") or DEFAULT_CARD_BRIDGE_URL,
         "RASIM_MAX_REQUEST_BYTES": int(os.environ.get("RASIM_MAX_REQUEST_BYTES") or DEFAULT_MAX_REQUEST_BYTES),
         "RASIM_VAR_DIR": str(var_dir),
+        "RASIM_FILES_DIR": os.environ.get("RASIM_FILES_DIR") or None,   # attached documents (default var/files)
     }
 
 
@@ -68,9 +69,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     app.extensions["rasim.jpki"] = JpkiVerifier(app.config["RASIM_CARDS_DIR"], app.config["RASIM_JPKI_TRUST_DIR"])
 
-    from simulator.web import api, test_support
+    from simulator.web import api, api_applications, test_support, test_support_applications  # noqa: F401
 
     app.register_blueprint(api.bp)
+    app.register_blueprint(api_applications.bp)
     app.register_blueprint(test_support.bp)
     api.register_openapi(app)
     try:

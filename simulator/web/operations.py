@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 
 from simulator import catalog
 from simulator.domain.errors import RuleViolation
@@ -36,9 +36,10 @@ class Operation:
     auth: bool = False
     faq: str = ""
     status: int = 200    # the status of success: 201 where something is created
+    upload: tuple[str, ...] = ()   # a file in the body, of these media types (not JSON; read by the use case)
 
     def __post_init__(self) -> None:
-        if self.method in WRITE_METHODS and self.body is None:
+        if self.method in WRITE_METHODS and self.body is None and not self.upload:
             self.body = {}   # a write always takes a JSON object, if only {} (no cross-site form posts)
 
     @property
@@ -150,13 +151,13 @@ def bearer_token() -> str | None:
 def operation(bp: Blueprint, prefix: str, method: str, path: str, operation_id: str, summary: str, tag: str,
               body: dict[str, str] | None = None, required: list[str] | None = None,
               query: dict[str, str] | None = None, auth: bool = False, faq: str = "", status: int = 200,
-              form: str | None = None) -> Callable:
+              form: str | None = None, upload: tuple[str, ...] = ()) -> Callable:
     """Declare a JSON operation. With `form`, the body and its required properties come from the form
     declaration of catalog/forms/ (never typed twice); `body` may add properties of its own."""
     if form is not None:
         body, required = form_body(form, body), list(required or []) + catalog.form(form).always_required
     op = Operation(operation_id, method, path, prefix, summary, tag, body, required or [], query or {}, auth, faq,
-                   status)
+                   status, upload)
     REGISTRY.append(op)
 
     def decorator(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -169,6 +170,8 @@ def operation(bp: Blueprint, prefix: str, method: str, path: str, operation_id: 
                     raise RuleViolation.one("RASIM404E")   # no row can have that id
                 kwargs: dict[str, Any] = dict(path_args)
                 body = None
+                if op.upload and request.mimetype not in op.upload:
+                    raise BadRequest("", code="RASIM416E", status=415)
                 if op.body is not None:
                     body = _read_body(op)
                     if takes_body:
@@ -189,6 +192,8 @@ def operation(bp: Blueprint, prefix: str, method: str, path: str, operation_id: 
                     raise
             except RuleViolation as v:
                 return error_response(v)
+            if isinstance(result, Response):   # a file (a photo), not JSON
+                return result
             return jsonify(result), op.status
 
         view.__name__ = operation_id
@@ -226,6 +231,9 @@ def openapi(title: str, version: str, ed: Any, prefixes: tuple[str, ...] | None 
         params += [{"name": n, "in": "query", "required": False, "schema": query_schema(t)} for n, t in op.query.items()]
         if params:
             item["parameters"] = params
+        if op.upload:
+            item["requestBody"] = {"required": True, "content": {
+                t: {"schema": {"type": "string", "format": "binary"}} for t in op.upload}}
         if op.body is not None:
             item["requestBody"] = {"required": op.method in WRITE_METHODS or bool(op.required), "content": {
                 "application/json": {"schema": body_schema(op.body, op.required, ed)}}}

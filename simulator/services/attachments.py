@@ -1,0 +1,133 @@
+"""顔写真添付・受領方法 (S17), 顔写真確認 (S18) and 資料添付 (S19) of a row of the list: one JPEG of at most
+50 KB (WZBAM146E–149E; a damaged one RASIM451E), the receipt method and office (WZBAM139E/140E/285E),
+one PDF of at most 10 MB attached once (WZBAM183E–185E; an encrypted, restricted or non-conforming PDF
+accepted without a word and flagged for the bureau as an error file, FAQ Q4-2), and the supplements the
+bureau asks for (追完待ち → 登録済 / 登録済（再登録）)."""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from simulator import catalog
+from simulator.adapters import photo as photo_check
+from simulator.adapters import uploads
+from simulator.adapters.db import Account
+from simulator.adapters.db_applications import Application, StoredFile
+from simulator.adapters.pdf import inspect_pdf
+from simulator.domain import receipt
+from simulator.domain.errors import RuleViolation
+from simulator.services.application_rows import bureau_name, row_of
+from simulator.services.applications import check_operation, own_application
+from simulator.services.context import Ctx
+
+PDF_EXTENSIONS = (".pdf",)
+
+
+def attach_photo(ctx: Ctx, account: Account, application_id: int, filename: str, data: bytes) -> dict[str, Any]:
+    app = own_application(ctx, account, application_id, lock=True)
+    check_operation(ctx, app, "attach_photo")
+    if app.photo_state == "exempt":
+        raise RuleViolation.one("WZBAM180E", "photo")
+    code = photo_check.photo_problem(filename, data, ctx.ed.photo_max_bytes)
+    if code:
+        raise RuleViolation.one(code, "photo")
+    old = ctx.db.get(StoredFile, app.photo_file_id) if app.photo_file_id else None
+    stored = StoredFile(account_id=account.id, kind="photo", filename=filename[:255], size=len(data),
+                        sha256=hashlib.sha256(data).hexdigest(), content=data, created_at=ctx.now,
+                        photo_exempt_dummy=photo_check.is_photo_exempt_image(data))
+    ctx.db.add(stored)
+    ctx.db.flush()
+    app.photo_file_id = stored.id
+    supplement = app.photo_state == "awaiting_supplement"
+    app.photo_state = "registered"
+    if old is not None:
+        ctx.db.delete(old)
+    ctx.audit("application.photo_attached", f"application:{app.id}", size=len(data), supplement=supplement,
+              dummy=stored.photo_exempt_dummy)
+    return row_of(ctx, app)
+
+
+def photo(ctx: Ctx, account: Account, application_id: int) -> tuple[bytes, str]:
+    """顔写真確認: the registered photo (WZBAM241E without one)."""
+    app = own_application(ctx, account, application_id)
+    check_operation(ctx, app, "check_photo")
+    stored = ctx.db.get(StoredFile, app.photo_file_id) if app.photo_file_id else None
+    if stored is None or stored.content is None:
+        raise RuleViolation.one("WZBAM241E")
+    return stored.content, stored.filename
+
+
+def set_receipt_method(ctx: Ctx, account: Account, application_id: int, values: dict[str, Any]) -> dict[str, Any]:
+    """受領方法 of S17: while 入力完了(申請未了) as part of preparing it; after submission the change of
+    FAQ Q5-1 (申請完了 or 審査中, never a COE's: Q8-4) with its mail."""
+    app = own_application(ctx, account, application_id, lock=True)
+    check_operation(ctx, app, "change_receipt_method")
+    if app.procedure == "coe" and app.state != "input_complete":
+        raise RuleViolation.one("WZBAM117E")
+    field = receipt.method_field(app.procedure)
+    other = "card_receipt_method" if field == "coe_receipt_method" else "coe_receipt_method"
+    if values.get(other) not in (None, ""):
+        raise RuleViolation.one("RASIM400E", other, 理由=f"{other} is not a receipt method of this procedure")
+    method, office = values.get(field) or None, values.get("receiving_office") or None
+    problems = receipt.receipt_problems(app.procedure, method, office)
+    if problems:
+        raise RuleViolation(problems)
+    before = (app.receipt_method, app.receiving_office)
+    app.receipt_method, app.receiving_office = method, office
+    if app.state != "input_complete" and before != (method, office):
+        words = catalog.list_label("card_receipt_methods", method) + (f"({bureau_name(office)})" if office else "")
+        ctx.mail(account.email, "receipt_method_changed", account.id, name=account.name,
+                 receipt_number=app.receipt_number or app.provisional_number or "", method=words)
+    ctx.audit("application.receipt_method", f"application:{app.id}", method=method, office=office)
+    return row_of(ctx, app)
+
+
+def attach_documents(ctx: Ctx, account: Account, application_id: int, filename: str, received: uploads.Received,
+                     files_dir: Path) -> dict[str, Any]:
+    """資料添付: the PDF streamed to a temporary file beforehand (never whole in memory); kept or discarded."""
+    try:
+        app = own_application(ctx, account, application_id, lock=True)
+        check_operation(ctx, app, "attach_documents")
+        if app.document_state in ("registered", "re_registered", "linked"):
+            raise RuleViolation.one("WZBAM117E")   # once only (004 §2.7.7): no replacing, no adding
+        if received.too_large:
+            raise RuleViolation.one("WZBAM184E", "document")
+        if received.size == 0 or received.path is None:
+            raise RuleViolation.one("WZBAM183E", "document")
+        if not filename.lower().endswith(PDF_EXTENSIONS):
+            raise RuleViolation.one("WZBAM185E", "document")
+        found = inspect_pdf(received.path)
+        if not found.is_pdf:
+            raise RuleViolation.one("WZBAM185E", "document")
+    except RuleViolation:
+        uploads.discard(received)
+        raise
+    dest = uploads.keep(received, files_dir / f"{account.id}" / f"{app.id}-{received.sha256[:16]}.pdf")
+    stored = StoredFile(account_id=account.id, kind="document", filename=filename[:255], size=received.size,
+                        sha256=received.sha256, path=str(dest), created_at=ctx.now, error_file=found.error_file,
+                        error_reasons=",".join(found.reasons))
+    ctx.db.add(stored)
+    ctx.db.flush()
+    supplement = app.document_state == "awaiting_supplement"
+    app.document_file_id = stored.id
+    app.document_state = "re_registered" if supplement else "registered"
+    ctx.audit("application.documents_attached", f"application:{app.id}", size=received.size,
+              error_file=found.error_file, reasons=list(found.reasons), supplement=supplement)
+    return row_of(ctx, app)
+
+
+def remove_files(ctx: Ctx, app: Application) -> list[int]:
+    """The ids of an application's files, to delete once the row is gone (their documents leave the disk)."""
+    ids = [i for i in (app.photo_file_id, app.document_file_id) if i]
+    for stored in (ctx.db.get(StoredFile, i) for i in ids):
+        if stored is not None and stored.path:
+            Path(stored.path).unlink(missing_ok=True)
+    return ids
+
+
+def delete_files(ctx: Ctx, ids: list[int]) -> None:
+    for i in ids:
+        stored = ctx.db.get(StoredFile, i)
+        if stored is not None:
+            ctx.db.delete(stored)

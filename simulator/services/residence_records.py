@@ -1,0 +1,123 @@
+"""The registry of residence records (test support): what the bureau knows of the person behind an
+application — the card face, the address and its move-in day, the status and its expiry, whether the
+person is abroad. Seeded by `rasim seed`; vendors put their own test persons in through the API."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import select
+
+from simulator.adapters.db_applications import ResidenceRecord
+from simulator.catalog import places
+from simulator.domain import person_checks as checks
+from simulator.domain.errors import Problems, RuleViolation
+from simulator.domain.validators import Invalid, validate
+from simulator.services.context import Ctx
+
+# the body of putResidenceRecord: (field of the catalogue that checks it, required)
+FIELDS: dict[str, tuple[str, bool]] = {
+    "residence_card_number": ("residence_card_number_applicant", False), "ed_number": ("ed_number", False),
+    "nationality": ("nationality", True), "sex": ("sex_applicant", True), "birth_date": ("birth_date_applicant", True),
+    "address_municipality": ("residence_pref_city", True), "address_street": ("residence_street", False),
+    "moved_in_on": ("birth_date_applicant", False), "status_of_residence": ("current_status", False),
+    "period_of_stay": ("current_period", False), "stay_expires_on": ("stay_expires_on", False),
+    "card_valid_until": ("stay_expires_on", False)}
+
+
+def _check(body: dict[str, Any]) -> dict[str, Any]:
+    from simulator import catalog
+
+    problems, cleaned = Problems(), {}
+    name = body.get("name")
+    if not isinstance(name, str) or not name.strip() or len(name) > 104 or not all(
+            w.isascii() and w.isalpha() and w.isupper() for w in name.split()):
+        problems.add("WZBAM005E", "name", 入力項目名="氏名")
+    else:
+        cleaned["name"] = " ".join(name.split())
+    for key, (field_key, required) in FIELDS.items():
+        raw = body.get(key)
+        if raw in (None, ""):
+            if required:
+                problems.add("WZBAM001E", key)
+            continue
+        try:
+            cleaned[key] = validate(catalog.field(field_key), raw)
+        except Invalid as invalid:
+            problems.add(invalid.code, key, **invalid.params)
+    problems.raise_if_any()
+    cleaned["abroad"] = bool(body.get("abroad", False))
+    cleaned["kanji_name"] = body.get("kanji_name") or None
+    return cleaned
+
+
+def put(ctx: Ctx, body: dict[str, Any]) -> dict[str, Any]:
+    """Create or replace the record of a card number (or ED number)."""
+    cleaned = _check(body)
+    record = None
+    if cleaned.get("residence_card_number"):
+        record = by_card(ctx, cleaned["residence_card_number"])
+    elif cleaned.get("ed_number"):
+        record = ctx.db.scalars(select(ResidenceRecord).where(ResidenceRecord.ed_number == cleaned["ed_number"])).first()
+    if record is None:
+        record = ResidenceRecord(created_at=ctx.now)
+        ctx.db.add(record)
+    for key in ("residence_card_number", "ed_number", "name", "nationality", "sex", "birth_date", "address_municipality",
+                "address_street", "moved_in_on", "status_of_residence", "period_of_stay", "stay_expires_on",
+                "card_valid_until", "abroad", "kanji_name"):
+        setattr(record, key, cleaned.get(key))
+    record.address_street = record.address_street or ""
+    ctx.db.flush()
+    ctx.audit("residence_record.put", f"residence_record:{record.id}")
+    return view(record)
+
+
+def view(record: ResidenceRecord) -> dict[str, Any]:
+    place = places.municipality(record.address_municipality)
+    return {"id": record.id, "residence_card_number": record.residence_card_number, "ed_number": record.ed_number,
+            "name": record.name, "name_as_typed": checks.name_as_typed(record.name), "nationality": record.nationality,
+            "sex": record.sex, "birth_date": record.birth_date.isoformat(),
+            "address_municipality": record.address_municipality, "address": place.full_name if place else "",
+            "address_street": record.address_street, "moved_in_on": _iso(record.moved_in_on),
+            "status_of_residence": record.status_of_residence, "period_of_stay": record.period_of_stay,
+            "stay_expires_on": _iso(record.stay_expires_on), "card_valid_until": _iso(record.card_valid_until),
+            "abroad": record.abroad}
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def by_card(ctx: Ctx, number: str) -> ResidenceRecord | None:
+    return ctx.db.scalars(select(ResidenceRecord).where(ResidenceRecord.residence_card_number == number)).first()
+
+
+def get(ctx: Ctx, number: str) -> dict[str, Any]:
+    record = by_card(ctx, number)
+    if record is None:
+        raise RuleViolation.one("RASIM404E", "residence_card_number")
+    return view(record)
+
+
+def facts(record: ResidenceRecord) -> checks.Record:
+    return checks.Record(name=record.name, nationality=record.nationality, sex=record.sex, birth_date=record.birth_date,
+                         address_municipality=record.address_municipality,
+                         residence_card_number=record.residence_card_number, ed_number=record.ed_number,
+                         period_of_stay=record.period_of_stay, stay_expires_on=record.stay_expires_on,
+                         moved_in_on=record.moved_in_on, abroad=record.abroad)
+
+
+def for_values(ctx: Ctx, procedure: str, values: dict[str, Any]) -> ResidenceRecord | None:
+    """The record an application's values point at: by card number, by ED number, or (an acquisition,
+    whose applicant has neither) by the facts of 身分事項1."""
+    if values.get("residence_card_number_applicant"):
+        return by_card(ctx, values["residence_card_number_applicant"])
+    if values.get("ed_number"):
+        return ctx.db.scalars(select(ResidenceRecord).where(ResidenceRecord.ed_number == values["ed_number"])).first()
+    if procedure == "acquisition_of_status" and isinstance(values.get("birth_date_applicant"), dt.date):
+        for record in ctx.db.scalars(select(ResidenceRecord).where(
+                ResidenceRecord.birth_date == values["birth_date_applicant"],
+                ResidenceRecord.residence_card_number.is_(None))):
+            if checks.matches_without_card(facts(record), values):
+                return record
+    return None

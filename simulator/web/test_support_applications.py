@@ -1,0 +1,37 @@
+"""Test support for applications: the registry of residence records (the person behind an application)
+and the fault switch of receipt numbering (FAQ Q4-35). Part of /test-support (off with RASIM_TEST_SUPPORT=0)."""
+from __future__ import annotations
+
+from typing import Any
+
+from simulator.services import residence_records, submission
+from simulator.web.operations import operation
+from simulator.web.runtime import run
+from simulator.web.test_support import P, bp
+
+S, B = "string", "boolean"
+RECORD = {"residence_card_number": S, "ed_number": S, "name": S, "nationality": S, "sex": S, "birth_date": S,
+          "address_municipality": S, "address_street": S, "moved_in_on": S, "status_of_residence": S,
+          "period_of_stay": S, "stay_expires_on": S, "card_valid_until": S, "abroad": B, "kanji_name": S}
+
+
+@operation(bp, P, "PUT", "/residence-records", "putResidenceRecord",
+           "Create or replace the residence record of a card number (or ED number, or a newborn without either): "
+           "name as on the card (HOUMU MIDDLE TAROU), nationality, sex, birth date, address (municipality code), "
+           "move-in day, status, period, expiry, abroad", "residence-records", body=RECORD,
+           required=["name", "nationality", "sex", "birth_date", "address_municipality"])
+def put_record(body: dict) -> Any:
+    return run(residence_records.put, body, actor="test-support")
+
+
+@operation(bp, P, "GET", "/residence-records/<number>", "getResidenceRecord", "The residence record of a card number",
+           "residence-records")
+def get_record(number: str) -> Any:
+    return run(residence_records.get, number[:12])
+
+
+@operation(bp, P, "POST", "/faults/receipt-numbering", "setReceiptNumberingFault",
+           "The next `count` receipt numberings fail: エラー(申請受付番号取得エラー) and its mail (0: off)", "faults",
+           body={"count": "integer"})
+def set_fault(body: dict) -> Any:
+    return run(submission.set_numbering_fault, body, actor="test-support")
