@@ -47,7 +47,13 @@ class Edition:
     search_max_hits: int = 1000                      # 004 §2.6.2 WZBAM137E example 「1000件」
     list_page_size: int = 10                         # 004 §2.7 「1-10件表示中」
     receipt_number_delay_days: int = 1               # FAQ Q4-15: the receipt number on the next day
+    application_data: str = ""                       # whose operation matrix and transitions (default: its own)
     extra: dict = field(default_factory=dict)
+
+    @property
+    def applications_edition(self) -> str:
+        """The edition whose application data (catalog/application_*.csv rows) this edition uses."""
+        return self.application_data or self.name
 
     @property
     def mail_domain(self) -> str:

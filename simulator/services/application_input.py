@@ -81,7 +81,7 @@ def start_companion(ctx: Ctx, account: Account, application_id: int, values: dic
     from simulator.services.applications import own_application
 
     parent = own_application(ctx, account, application_id)
-    code = refusal(ctx.ed.name, "add_companion", rule_row(parent))
+    code = refusal(ctx.ed.applications_edition, "add_companion", rule_row(parent))
     if code:
         raise RuleViolation.one(code)
     cleaned = _check_step1(ctx, account, values, companion=True)
@@ -237,7 +237,7 @@ def _application(ctx: Ctx, account: Account, inp: ApplicationInput, merged: dict
     app = Application(
         account_id=account.id, parent_id=inp.parent_id, procedure=inp.procedure,
         status_of_residence=inp.status_of_residence, hsp_activity=inp.hsp_activity,
-        state=next_state(ctx.ed.name, None, "input_completed"),
+        state=next_state(ctx.ed.applications_edition, None, "input_completed"),
         photo_state="exempt" if parent else receipt.initial_photo_state(inp.procedure, birth, today),
         document_state="none", receipt_method=merged.get(receipt.method_field(inp.procedure)),
         receiving_office=merged.get("receiving_office"), bureau=bureau,

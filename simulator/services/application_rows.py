@@ -53,7 +53,7 @@ def receipt_prefix(app: Application) -> str:
 
 
 def row_of(ctx: Ctx, app: Application, companions: list[Application] | None = None) -> dict[str, Any]:
-    ed = ctx.ed.name
+    ed = ctx.ed.applications_edition
     subs = substate_labels(ed)
     if companions is None:
         companions = list(ctx.db.scalars(select(Application).where(Application.parent_id == app.id)

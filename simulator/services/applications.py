@@ -38,7 +38,7 @@ def own_application(ctx: Ctx, account: Account, application_id: Any, lock: bool 
 
 
 def check_operation(ctx: Ctx, app: Application, operation: str) -> None:
-    code = refusal(ctx.ed.name, operation, rule_row(app))
+    code = refusal(ctx.ed.applications_edition, operation, rule_row(app))
     if code:
         raise RuleViolation.one(code)
 
@@ -80,7 +80,7 @@ def search(ctx: Ctx, account: Account, query: dict[str, Any]) -> dict[str, Any]:
         if query.get(key) and query[key] not in {r["key"] for r in catalog.table(kind)}:
             problems.add("WZBAM005E", key, 入力項目名=catalog.field(key).label_ja)
     if query.get("state") and query["state"] not in {r["key"] for r in catalog.table("application_statuses.csv")
-                                                     if r["edition"] == ctx.ed.name}:
+                                                     if r["edition"] == ctx.ed.applications_edition}:
         problems.add("WZBAM005E", "state", 入力項目名=catalog.field("state").label_ja)
     sort, order = query.get("sort") or "applied_at", query.get("order") or "desc"
     if sort not in SORTS or order not in ("asc", "desc"):

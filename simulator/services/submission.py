@@ -45,7 +45,7 @@ def submit(ctx: Ctx, account: Account, application_id: int) -> dict[str, Any]:
         raise RuleViolation(problems)
     companions = list(ctx.db.scalars(select(Application).where(Application.parent_id == app.id)))
     for a in [app, *companions]:
-        a.state = next_state(ctx.ed.name, a.state, "submitted")
+        a.state = next_state(ctx.ed.applications_edition, a.state, "submitted")
         a.submitted_at, a.received_on = ctx.now, today
         a.provisional_number = receipt.provisional_number(today.year, a.id)
     words = {"name": account.name, "provisional_number": app.provisional_number,
@@ -114,7 +114,7 @@ def _number(ctx: Ctx, ev: ScheduledEvent, payload: dict) -> None:
         return
     account = ctx.db.get(Account, app.account_id)
     if _take_fault(ctx):
-        app.state = next_state(ctx.ed.name, app.state, "numbering_failed")
+        app.state = next_state(ctx.ed.applications_edition, app.state, "numbering_failed")
         if account is not None:
             ctx.mail(account.email, "receipt_number_error", account.id, name=account.name,
                      provisional_number=app.provisional_number or "", procedure=_procedure(app.procedure))
