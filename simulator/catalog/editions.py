@@ -41,9 +41,8 @@ class Edition:
     auth_id_pattern: str = "lllllddddd"              # like the manual's example mctay42863
     card_challenge_valid_seconds: int = 300          # rasim
     application_input_minutes: int = 30              # FAQ Q4-27: input without a screen change is erased
-    photo_max_bytes: int = 51200                     # 004 §3.1 WZBAM147E 「50キロバイト」 (read as 50 × 1024: rasim)
-    document_max_bytes: int = 10 * 1024 * 1024       # FAQ Q4-2, WZBAM184E 「10メガバイト」 (read as 10 × 1024²: rasim)
-    documents_per_application: int = 1               # FAQ Q4-2: one PDF, attached once (004 §2.7.7)
+    photo_max_bytes: int = 51200                     # FAQ Q4-6, WZBAM147E 「50キロバイト」 (50 × 1024: rasim)
+    document_max_bytes: int = 10 * 1024 * 1024       # FAQ Q4-2, WZBAM184E 「10メガバイト」 (10 × 1024²: rasim)
     search_max_hits: int = 1000                      # 004 §2.6.2 WZBAM137E example 「1000件」
     list_page_size: int = 10                         # 004 §2.7 「1-10件表示中」
     receipt_number_delay_days: int = 1               # FAQ Q4-15: the receipt number on the next day

@@ -142,6 +142,20 @@ def _label(form: Form, key: str) -> str:
         return key
 
 
+def _choice_words(form: Form, cond: Condition) -> str:
+    """The condition's value as the screen shows it (「有」, not yes): WZBAM101E's 【選択肢】."""
+    from simulator import catalog
+
+    values = [cond.equals] if cond.equals is not None else list(cond.one_of)
+    try:
+        kind = form.field(cond.field).spec.kind
+    except KeyError:
+        kind = ""
+    if kind.startswith("list:"):
+        values = [catalog.list_label(kind.split(":", 1)[1], str(v)) for v in values]
+    return "・".join(str(v) for v in values)
+
+
 def check_rules(form: Form, values: dict[str, Any], problems: Problems, only: list[str] | None = None) -> None:
     """The form's own rules across fields (`[[rules]]` of its file): `one_of = [a, b]` — at least one of them
     (WZBAM105E, e.g. 電話番号 / 携帯電話番号 on 身分事項2)."""
@@ -175,8 +189,7 @@ def validate_form(form: Form, values: dict[str, Any], problems: Problems, only: 
         if (f.when_code and f.required_when is not None and is_empty(raw) and f.required_when.holds(values)
                 and not (f.forbidden_when is not None and f.forbidden_when.holds(values))):
             cond = f.required_when
-            problems.add(f.when_code, f.key, 入力項目名=_label(form, cond.field),
-                         選択肢=str(cond.equals if cond.equals is not None else "/".join(map(str, cond.one_of))))
+            problems.add(f.when_code, f.key, 入力項目名=_label(form, cond.field), 選択肢=_choice_words(form, cond))
             continue
         value = _check_field(f, f.key, raw, f.is_required(values), problems)
         if value is not None:

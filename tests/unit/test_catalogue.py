@@ -88,13 +88,15 @@ def test_every_mail_template_renders(kind):
     assert "{" not in subject and not re.search(r"{\w+}", body)
 
 
-def test_every_refusal_fills_wzbam173e() -> None:
+def test_every_refusal_fills_wzbam173e_and_289e() -> None:
     from simulator import catalog
 
     for row in catalog.table("refusals.csv"):
-        params = catalog.refusal(row["key"], id_label="認証ID", status="active", action="抹消")
-        ja, en = catalog.message("WZBAM173E").render(params)
-        assert "【" not in ja and "【" not in en and params["原因"] in ja, (row["key"], ja)
+        params = catalog.refusal(row["key"], id_label="認証ID", status="active", action="抹消",
+                                 procedure="在留期間更新許可申請")
+        for code in ("WZBAM173E", "WZBAM289E"):
+            ja, en = catalog.message(code).render(params)
+            assert "【" not in ja and "【" not in en and params["原因"] in ja, (row["key"], ja)
 
 
 def test_mail_words_exist_for_every_use() -> None:
