@@ -41,8 +41,9 @@ run: system-deps $(STAMPS)/venv
 # Every test: pass 1 on SQLite (unit, integration — security, concurrency on `rasim serve` with 1 and 4
 # workers, schemathesis over the OpenAPI document —, card on pcscd, browser on Chromium, FAQ scenarios
 # in-process); pass 2 the account, security, concurrency and schemathesis tests and the scenarios again
-# on a real PostgreSQL server that the tests start themselves, plus the multi-process tests; pass 3 the
-# screens and account flows under edition 2026 (test_editions.py); pass 4 the conformance run over HTTP.
+# on a real PostgreSQL server that the tests start themselves, plus the applications API and the multi-process
+# tests; pass 3 the screens and account flows under edition 2026 (test_editions.py); pass 4 the
+# conformance run over HTTP.
 test: install
 	$(VENV)/bin/ruff check simulator virtual_card conformance tests
 	$(PY) -m pytest -p no:cacheprovider tests --ignore=tests/postgres
@@ -51,6 +52,7 @@ test: install
 	    tests/integration/test_hostile.py tests/integration/test_smtp.py \
 	    tests/integration/test_security.py tests/integration/test_concurrency.py \
 	    tests/integration/test_openapi_fuzz.py \
+	    tests/integration/test_applications_api.py tests/integration/test_applications_list_api.py \
 	    tests/test_conformance_inprocess.py tests/postgres
 	RASIM_EDITION=2026 $(PY) -m pytest -p no:cacheprovider tests/integration/test_editions.py
 	$(VENV)/bin/rasim conformance run --report artifacts/conformance

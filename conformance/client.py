@@ -48,12 +48,26 @@ class Reply(NamedTuple):
         return f"HTTP {self.status} {text[:600]}"
 
 
+class Download(NamedTuple):
+    """A reply that is not JSON (an image, a static file): status, body bytes, content type."""
+
+    status: int
+    content: bytes
+    content_type: str
+
+    @property
+    def ok(self) -> bool:
+        return 200 <= self.status < 300
+
+
 class Transport(Protocol):
     name: str
     base_url: str
 
     def request(self, method: str, path: str, json: Any = None, params: dict[str, Any] | None = None,
-                headers: dict[str, str] | None = None) -> Reply: ...
+                headers: dict[str, str] | None = None, data: bytes | None = None) -> Reply: ...
+
+    def download(self, path: str, headers: dict[str, str] | None = None) -> Download: ...
 
     def close(self) -> None: ...
 
@@ -71,14 +85,18 @@ class HttpTransport:
         self.session = requests.Session()
 
     def request(self, method: str, path: str, json: Any = None, params: dict[str, Any] | None = None,
-                headers: dict[str, str] | None = None) -> Reply:
-        r = self.session.request(method, self.base_url + path, json=json, params=params, headers=headers,
-                                 timeout=self.timeout)
+                headers: dict[str, str] | None = None, data: bytes | None = None) -> Reply:
+        r = self.session.request(method, self.base_url + path, json=json if data is None else None, data=data,
+                                 params=params, headers=headers, timeout=self.timeout)
         try:
             body = r.json()
         except ValueError:
             body = None
         return Reply(r.status_code, body)
+
+    def download(self, path: str, headers: dict[str, str] | None = None) -> Download:
+        r = self.session.get(self.base_url + path, headers=headers, timeout=self.timeout)
+        return Download(r.status_code, r.content, r.headers.get("Content-Type", ""))
 
     def close(self) -> None:
         self.session.close()
@@ -95,14 +113,21 @@ class InProcessTransport:
         self.base_url = "http://localhost"
 
     def request(self, method: str, path: str, json: Any = None, params: dict[str, Any] | None = None,
-                headers: dict[str, str] | None = None) -> Reply:
-        kwargs: dict[str, Any] = {"headers": headers or {}}
-        if json is not None:
+                headers: dict[str, str] | None = None, data: bytes | None = None) -> Reply:
+        kwargs: dict[str, Any] = {"headers": dict(headers or {})}
+        if data is not None:
+            kwargs["data"] = data
+            kwargs["content_type"] = kwargs["headers"].pop("Content-Type", "application/octet-stream")
+        elif json is not None:
             kwargs["json"] = json
         if params:
             kwargs["query_string"] = params
         r = self.client.open(path, method=method, **kwargs)
         return Reply(r.status_code, r.get_json(silent=True))
+
+    def download(self, path: str, headers: dict[str, str] | None = None) -> Download:
+        r = self.client.get(path, headers=headers or {})
+        return Download(r.status_code, r.data, r.content_type or "")
 
     def close(self) -> None:
         pass
@@ -150,6 +175,18 @@ class RasimClient:
         if json is None and method.upper() in ("POST", "PUT", "PATCH"):
             json = {}   # the API takes every write as a JSON object, if only {}
         return self.transport.request(method, path, json=json, params=params, headers=headers)
+
+    def upload(self, method: str, path: str, data: bytes, content_type: str, token: str | None = None,
+               params: dict[str, Any] | None = None) -> Reply:
+        """A write whose body is a file itself (a photo, a PDF), not JSON."""
+        headers = {"Content-Type": content_type}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        return self.transport.request(method, path, params=params, headers=headers, data=data)
+
+    def download(self, path: str, token: str | None = None) -> Download:
+        """A GET whose answer is a file (an image, a static file of the target)."""
+        return self.transport.download(path, {"Authorization": f"Bearer {token}"} if token else None)
 
     # -- system and catalogue ------------------------------------------------------------------------
     def system_status(self) -> Reply:
@@ -305,3 +342,62 @@ class RasimClient:
 
     def set_maintenance(self, active: bool) -> Reply:
         return self.call("POST", f"{TS}/maintenance", {"active": active})
+
+    # -- applications: the input, STEP1 → STEP3 ----------------------------------------------------------
+    def start_application_input(self, token: str | None, values: dict[str, Any]) -> Reply:
+        return self.call("POST", f"{API}/application-input", {"values": values}, token=token)
+
+    def application_input(self, token: str | None) -> Reply:
+        return self.call("GET", f"{API}/application-input", token=token)
+
+    def save_application_step(self, token: str | None, step: str, values: dict[str, Any]) -> Reply:
+        return self.call("PUT", f"{API}/application-input/steps/{step}", {"values": values}, token=token)
+
+    def complete_application_input(self, token: str | None, values: dict[str, Any]) -> Reply:
+        return self.call("POST", f"{API}/application-input/completion", {"values": values}, token=token)
+
+    def application_form(self, form_key: str) -> Reply:
+        return self.call("GET", f"{API}/application-forms/{form_key}")
+
+    # -- applications: the list and its operations ---------------------------------------------------------
+    def search_applications(self, token: str | None, **criteria: Any) -> Reply:
+        params = {k: v for k, v in criteria.items() if v not in (None, "")}
+        return self.call("GET", f"{API}/applications", token=token, params=params or None)
+
+    def application(self, token: str | None, application_id: int) -> Reply:
+        return self.call("GET", f"{API}/applications/{application_id}", token=token)
+
+    def delete_application(self, token: str | None, application_id: int) -> Reply:
+        return self.call("DELETE", f"{API}/applications/{application_id}", token=token)
+
+    def attach_photo(self, token: str | None, application_id: int, filename: str, data: bytes,
+                     content_type: str = "image/jpeg") -> Reply:
+        return self.upload("PUT", f"{API}/applications/{application_id}/photo", data, content_type, token=token,
+                           params={"filename": filename})
+
+    def photo(self, token: str | None, application_id: int) -> Download:
+        return self.download(f"{API}/applications/{application_id}/photo", token=token)
+
+    def set_receipt_method(self, token: str | None, application_id: int, **fields: Any) -> Reply:
+        return self.call("PUT", f"{API}/applications/{application_id}/receipt-method", fields, token=token)
+
+    def attach_documents(self, token: str | None, application_id: int, filename: str, data: bytes,
+                         content_type: str = "application/pdf") -> Reply:
+        return self.upload("PUT", f"{API}/applications/{application_id}/documents", data, content_type, token=token,
+                           params={"filename": filename})
+
+    def start_companion_input(self, token: str | None, application_id: int, values: dict[str, Any]) -> Reply:
+        return self.call("POST", f"{API}/applications/{application_id}/companions", {"values": values}, token=token)
+
+    def submit_application(self, token: str | None, application_id: int) -> Reply:
+        return self.call("POST", f"{API}/applications/{application_id}/submission", token=token)
+
+    # -- test support: the person behind an application, receipt numbering ----------------------------------
+    def put_residence_record(self, **fields: Any) -> Reply:
+        return self.call("PUT", f"{TS}/residence-records", fields)
+
+    def residence_record(self, number: str) -> Reply:
+        return self.call("GET", f"{TS}/residence-records/{number}")
+
+    def set_receipt_numbering_fault(self, count: int) -> Reply:
+        return self.call("POST", f"{TS}/faults/receipt-numbering", {"count": count})

@@ -1,5 +1,6 @@
 """Step definitions shared by every feature. Import everything from here into the module that
 calls pytest-bdd's `scenarios(...)`, and provide a `rasim` fixture (a RasimClient)."""
+from conformance.steps.applications import *
 from conformance.steps.cards import *
 from conformance.steps.common import *
 from conformance.steps.effects import *

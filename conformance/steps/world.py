@@ -68,6 +68,9 @@ class Person:
     cards: list[Any] = field(default_factory=list)   # every card this person held, oldest first
     residence_card_number: str | None = None
     residence_card_valid_until: str | None = None
+    # an applicant (申請人, role "applicant", or a 外国人本人 applying themself): the residence record the
+    # bureau keeps of them (the body of putResidenceRecord); `email` is their notification address (Q4-30)
+    record: dict[str, Any] | None = None
 
     @property
     def is_agent(self) -> bool:

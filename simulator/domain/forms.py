@@ -181,15 +181,15 @@ def validate_form(form: Form, values: dict[str, Any], problems: Problems, only: 
         if f.forbidden_when is not None and f.forbidden_when.holds(values) and not is_empty(raw):
             problems.add("WZBAM005E", f.key, 入力項目名=f.spec.label_ja)
             continue
-        if f.repeat_max:
-            items = _check_repeat(f, raw, problems)
-            if items is not None:
-                cleaned[f.key] = items
-            continue
         if (f.when_code and f.required_when is not None and is_empty(raw) and f.required_when.holds(values)
                 and not (f.forbidden_when is not None and f.forbidden_when.holds(values))):
             cond = f.required_when
             problems.add(f.when_code, f.key, 入力項目名=_label(form, cond.field), 選択肢=_choice_words(form, cond))
+            continue
+        if f.repeat_max:   # after the when-rule: a repeat group may be required when another field says so
+            items = _check_repeat(f, raw, problems)
+            if items is not None:
+                cleaned[f.key] = items
             continue
         value = _check_field(f, f.key, raw, f.is_required(values), problems)
         if value is not None:

@@ -58,6 +58,9 @@ def _unknown_fields(form: Any, values: dict[str, Any]) -> None:
 def _check_step1(ctx: Ctx, account: Account, values: dict[str, Any], companion: bool) -> dict[str, Any]:
     form = catalog.form("companion_step1" if companion else "application_step1")
     _unknown_fields(form, values)
+    if not companion and values.get("procedure") in input_plan.COMPANION_PROCEDURES:
+        # not among STEP1's choices, yet a refused choice of its own (FAQ Q1-4): only with a main application
+        raise RuleViolation.one(eligibility.NOT_ONLINE, "procedure")
     problems = Problems()
     cleaned = validate_form(form, values, problems)
     problems.raise_if_any()
@@ -217,9 +220,9 @@ def complete(ctx: Ctx, account: Account, values: dict[str, Any]) -> dict[str, An
     problems.raise_if_any()
     merged = cleaned_steps(account, inp)
     again = _values(inp)
+    for step in ("step2_1", "step2_2"):   # a step changed after 修正 is checked with the others again
+        _step_rules(ctx, account, inp, step, merged)
     record = residence_records.for_values(ctx, inp.procedure, merged)
-    if record is not None and inp.parent_id is None and pending_for(ctx, record.id):
-        raise RuleViolation.one("WZBAM118E")
     app = _application(ctx, account, inp, merged, record)
     app.values_json = json.dumps(again, ensure_ascii=False, default=str)
     ctx.db.delete(inp)

@@ -85,7 +85,9 @@ def search(ctx: Ctx, account: Account, query: dict[str, Any]) -> dict[str, Any]:
     sort, order = query.get("sort") or "applied_at", query.get("order") or "desc"
     if sort not in SORTS or order not in ("asc", "desc"):
         problems.add("RASIM400E", "sort", 理由="sort is one of " + ", ".join(SORTS) + "; order asc or desc")
-    problems.raise_if_any()
+    # every query that reaches here passed the documented schema (strings without NUL, pages 1–100): a
+    # refusal is of a well-formed request, 422 as for a body (web.operations.refusal_status)
+    problems.raise_if_any(status=422)
 
     q = select(Application).where(Application.account_id == account.id, Application.parent_id.is_(None))
     if query.get("office"):
@@ -105,7 +107,7 @@ def search(ctx: Ctx, account: Account, query: dict[str, Any]) -> dict[str, Any]:
         q = q.where(Application.submitted_at <= end + dt.timedelta(seconds=59))
     total = ctx.db.scalar(select(func.count()).select_from(q.subquery())) or 0
     if total > ctx.ed.search_max_hits:
-        raise RuleViolation.one("WZBAM137E", 件数=f"{ctx.ed.search_max_hits}件")
+        raise RuleViolation.one("WZBAM137E", status=422, 件数=f"{ctx.ed.search_max_hits}件")
     if total == 0:
         raise RuleViolation.one("WZBAM136E")
     size = ctx.ed.list_page_size

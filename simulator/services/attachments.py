@@ -24,14 +24,24 @@ from simulator.services.context import Ctx
 PDF_EXTENSIONS = (".pdf",)
 
 
+def refused_file(code: str, field: str) -> RuleViolation:
+    """A file the system's rules refuse. Any bytes are a well-formed upload body (the OpenAPI document
+    says binary), so the refusal is 422, as for a well-formed JSON body (web.operations.refusal_status),
+    unless the catalogue gives the code a status of its own (413 for a file too large)."""
+    violation = RuleViolation.one(code, field)
+    if violation.status == 400:
+        violation.status = 422
+    return violation
+
+
 def attach_photo(ctx: Ctx, account: Account, application_id: int, filename: str, data: bytes) -> dict[str, Any]:
     app = own_application(ctx, account, application_id, lock=True)
     check_operation(ctx, app, "attach_photo")
     if app.photo_state == "exempt":
-        raise RuleViolation.one("WZBAM180E", "photo")
+        raise refused_file("WZBAM180E", "photo")
     code = photo_check.photo_problem(filename, data, ctx.ed.photo_max_bytes)
     if code:
-        raise RuleViolation.one(code, "photo")
+        raise refused_file(code, "photo")
     old = ctx.db.get(StoredFile, app.photo_file_id) if app.photo_file_id else None
     stored = StoredFile(account_id=account.id, kind="photo", filename=filename[:255], size=len(data),
                         sha256=hashlib.sha256(data).hexdigest(), content=data, created_at=ctx.now,
@@ -92,14 +102,14 @@ def attach_documents(ctx: Ctx, account: Account, application_id: int, filename: 
         if app.document_state in ("registered", "re_registered", "linked"):
             raise RuleViolation.one("WZBAM117E")   # once only (004 §2.7.7): no replacing, no adding
         if received.too_large:
-            raise RuleViolation.one("WZBAM184E", "document")
+            raise refused_file("WZBAM184E", "document")
         if received.size == 0 or received.path is None:
-            raise RuleViolation.one("WZBAM183E", "document")
+            raise refused_file("WZBAM183E", "document")
         if not filename.lower().endswith(PDF_EXTENSIONS):
-            raise RuleViolation.one("WZBAM185E", "document")
+            raise refused_file("WZBAM185E", "document")
         found = inspect_pdf(received.path)
         if not found.is_pdf:
-            raise RuleViolation.one("WZBAM185E", "document")
+            raise refused_file("WZBAM185E", "document")
     except RuleViolation:
         uploads.discard(received)
         raise

@@ -12,7 +12,7 @@ from simulator.adapters.db_applications import ResidenceRecord
 from simulator.catalog import places
 from simulator.domain import person_checks as checks
 from simulator.domain.errors import Problems, RuleViolation
-from simulator.domain.validators import Invalid, validate
+from simulator.domain.validators import Invalid, has_control, validate
 from simulator.services.context import Ctx
 
 # the body of putResidenceRecord: (field of the catalogue that checks it, required)
@@ -45,9 +45,12 @@ def _check(body: dict[str, Any]) -> dict[str, Any]:
             cleaned[key] = validate(catalog.field(field_key), raw)
         except Invalid as invalid:
             problems.add(invalid.code, key, **invalid.params)
+    kanji = body.get("kanji_name") or None
+    if kanji is not None and (not isinstance(kanji, str) or len(kanji) > 60 or has_control(kanji)):
+        problems.add("WZBAM005E", "kanji_name", 入力項目名="漢字氏名")   # the column holds 60 characters
     problems.raise_if_any()
     cleaned["abroad"] = bool(body.get("abroad", False))
-    cleaned["kanji_name"] = body.get("kanji_name") or None
+    cleaned["kanji_name"] = kanji
     return cleaned
 
 

@@ -149,7 +149,7 @@ def receive_capped(limit: int) -> uploads.Received:
     """The body streamed to a temporary file, never more than `limit` + 1 bytes read."""
     if request.content_length is not None and request.content_length > limit:
         return uploads.Received(None, request.content_length, "", True)
-    request.max_content_length = None   # the cap is ours, per chunk
+    request.max_content_length = limit + 1   # the cap is ours, per chunk (None would mean MAX_CONTENT_LENGTH)
     return uploads.receive(request.stream, limit, files_dir() / "incoming")
 
 

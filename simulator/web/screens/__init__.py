@@ -1,13 +1,14 @@
-"""The screens (Jinja, ja/en): the pages of the 2023 manual for lawyers and scriveners (S01–S03,
-S29–S34), registration, the mail-link pages, and the test-support mailbox and bureau console."""
+"""The screens (Jinja, ja/en): the pages of the 2023 manual for lawyers and scriveners (S01–S34 but the
+bulk input), registration, the mail-link pages, and the test-support mailbox and bureau console."""
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
-from simulator.web.screens import card, forms, guard, public, support, ui, user  # noqa: F401  (routes)
+from simulator.web.screens import (applications, applications_list, card, forms, guard, public, support,  # noqa: F401
+                                   ui, user)  # (routes)
 from simulator.web.screens.base import bp
 
 
@@ -28,6 +29,8 @@ def render_http_error(exc: BaseException) -> Any:
     """A friendly page in place of any HTTP error or unexpected exception: never a traceback."""
     status = exc.code if isinstance(exc, HTTPException) and exc.code else 500
     code = SCREEN_CODES.get(status, "WZBAM098E")
+    if status == 413 and request.endpoint == applications_list.DOCUMENTS_ENDPOINT:
+        code = "RASIM452E"   # a PDF over the limit: 「サーバーメンテナンス中です」 (FAQ Q4-3)
     params = {"理由": exc.description or ""} if status == 400 and isinstance(exc, HTTPException) else {}
     try:
         body, _ = ui.message_page([code], status, **params)
