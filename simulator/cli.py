@@ -199,13 +199,23 @@ def seed(demo: bool, as_json: bool, certificates: tuple[str, ...]) -> None:
             click.echo(f"registry: {number} ({kind}) valid until {until}")
     if demo:
         accounts = _run(demo_service.seed_demo, _demo_cards(config_from_env()["RASIM_CARDS_DIR"]))
+        records = _run(demo_service.seed_demo_records)
         if as_json:
-            click.echo(json.dumps({"accounts": accounts}, ensure_ascii=False, indent=2))
+            click.echo(json.dumps({"accounts": accounts, "residence_records": records}, ensure_ascii=False, indent=2))
         else:
             click.echo(f"{'category':<28} {'user id':<16} {'password':<12} card (auth PIN / sign PIN)")
             for a in accounts:
                 card = f"{a['card']} ({a['auth_pin']} / {a['sign_pin']})" if a.get("card") else ""
                 click.echo(f"{a['category']:<28} {a['user_id']:<16} {a['password']:<12} {card}")
+            click.echo("")
+            click.echo("residence records (type the name with commas: NGUYEN,VAN,AN)")
+            click.echo(f"{'for':<16} {'card number':<13} {'name':<16} {'nat.':<4} {'sex':<6} {'born':<10} "
+                       f"{'status (period)':<52} {'stay until':<10} address")
+            for r in records:
+                status = f"{r['status_of_residence']} ({r['period_of_stay']})"
+                click.echo(f"{r['for']:<16} {r['residence_card_number']:<13} {r['name']:<16} {r['nationality']:<4} "
+                           f"{r['sex']:<6} {r['birth_date']:<10} {status:<52} {r['stay_expires_on']:<10} "
+                           f"{r['address_municipality']} {r['address']}{r['address_street']}")
 
 
 def _demo_cards(cards_dir: str) -> list[dict[str, Any]]:
@@ -296,6 +306,9 @@ bench.add_command(card_bench, "card")
 from simulator.bench_requests import requests_bench  # noqa: E402 - registered next to `bench card`
 
 bench.add_command(requests_bench, "requests")
+from simulator.bench_applications import applications_bench  # noqa: E402
+
+bench.add_command(applications_bench, "applications")
 main.add_command(card_group, "card")
 
 try:

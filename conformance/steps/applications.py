@@ -336,13 +336,13 @@ def _values_for(world: World, form: str, inp: dict[str, Any]) -> dict[str, Any]:
         return {"nationality": r["nationality"], "applicant_name": name, "birth_date_applicant": r["birth_date"],
                 "sex_applicant": r["sex"], "residence_pref_city": r["address_municipality"],
                 "residence_street": r["address_street"], "mobile_applicant": "09012345678"}
+    current = {"current_status": r.get("status_of_residence") or inp["status"],
+               "current_period": r.get("period_of_stay") or "3y"}
     if form == "companion_re_entry_permit":
-        return {"current_status": r.get("status_of_residence") or inp["status"], "current_period": r.get("period_of_stay") or "3y",
-                "travel_purpose": "親族訪問", "destination_country": "VNM", "departure_date": _day(world, "D+30日"),
+        return {**current, "travel_purpose": "親族訪問", "destination_country": "VNM", "departure_date": _day(world, "D+30日"),
                 "reentry_date": _day(world, "D+45日"), "reentry_kind": "single", "applicant_consent": True}
     if form == "companion_permission_outside_status":
-        return {"current_status": r.get("status_of_residence") or inp["status"], "current_period": r.get("period_of_stay") or "3y",
-                "current_activity": "システム開発", "other_activity": "週末の翻訳", "employer_name_outside": "翻訳舎",
+        return {**current, "current_activity": "システム開発", "other_activity": "週末の翻訳", "employer_name_outside": "翻訳舎",
                 "weekly_hours": "10", "applicant_consent": True}
     raise AssertionError(f"the suite has no sample values for the form {form}")
 
@@ -414,7 +414,8 @@ def input_completed(world: World, user: str, applicant: str, procedure: str, sta
     return _application_id(world, applicant)
 
 
-APPLICATION = r"「(?P<who>[^」]+)」が申請人「(?P<applicant>[^」]+)」の(?:在留資格「(?P<status>[^」]+)」の)?「(?P<procedure>[^」]+)」"
+APPLICATION = (r"「(?P<who>[^」]+)」が申請人「(?P<applicant>[^」]+)」の(?:在留資格「(?P<status>[^」]+)」の)?"
+               r"「(?P<procedure>[^」]+)」")
 
 
 @given(parsers.re(APPLICATION + r"の申請情報を入力完了している"))
@@ -548,8 +549,8 @@ def input_gone(world: World) -> None:
     _no_input(world)
 
 
-@then(parsers.re(r"入力情報確認\(STEP3\)に" + r"身分事項1\(STEP2-1\)から(?P<last>身分事項2\(STEP2-2\)|活動に関する事項\(STEP2-3\))"
-                 r"までの入力内容がすべて表示される"))
+@then(parsers.re(r"入力情報確認\(STEP3\)に身分事項1\(STEP2-1\)から"
+                 r"(?P<last>身分事項2\(STEP2-2\)|活動に関する事項\(STEP2-3\))までの入力内容がすべて表示される"))
 def confirmation_shows_all(world: World, last: str) -> None:
     inp = _input(world)
     data = expect_ok(_as(world, inp["user"], lambda t: world.client.application_input(t)), "getApplicationInput")

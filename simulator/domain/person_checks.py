@@ -15,7 +15,7 @@ from simulator.domain.errors import Problem
 CARD_FACE_FIELDS = ("nationality", "applicant_name", "sex_applicant", "birth_date_applicant", "residence_pref_city",
                     "residence_card_number_applicant")
 ED_FIELDS = ("nationality", "applicant_name", "sex_applicant", "birth_date_applicant", "ed_number")
-STAY_FIELDS = ("current_period", "stay_expires_on")
+STAY_FIELDS = ("current_status", "current_period", "stay_expires_on")
 CARD_PROCEDURES = ("change_of_status", "extension_of_stay", "work_qualification_certificate", "re_entry_permit",
                    "permission_outside_status")
 EXTENSION_WINDOW_MONTHS = 3     # WZBAM113E
@@ -34,6 +34,7 @@ class Record:
     residence_card_number: str | None = None
     ed_number: str | None = None
     period_of_stay: str | None = None
+    status_of_residence: str | None = None
     stay_expires_on: dt.date | None = None
     moved_in_on: dt.date | None = None
     abroad: bool = False
@@ -58,7 +59,9 @@ def card_face_problems(values: dict[str, Any], record: Record | None) -> list[Pr
         if not _same(record, values, with_address=True):
             return [Problem("WZBAM236E", f) for f in CARD_FACE_FIELDS]
         if "current_period" in values and (values.get("current_period") != record.period_of_stay
-                                           or values.get("stay_expires_on") != record.stay_expires_on):
+                                           or values.get("stay_expires_on") != record.stay_expires_on
+                                           or (record.status_of_residence and "current_status" in values
+                                               and values["current_status"] != record.status_of_residence)):
             return [Problem("WZBAM114E", f) for f in STAY_FIELDS]
         return []
     if values.get("ed_number"):

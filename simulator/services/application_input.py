@@ -20,6 +20,7 @@ from simulator.domain.applications import next_state, refusal
 from simulator.domain.errors import Problem, Problems, RuleViolation
 from simulator.domain.forms import validate_form
 from simulator.services import residence_records
+from simulator.services.system import refuse_during_maintenance
 from simulator.services.application_rows import row_of, rule_row
 from simulator.services.context import Ctx
 
@@ -74,6 +75,7 @@ def _check_step1(ctx: Ctx, account: Account, values: dict[str, Any], companion: 
 
 def start(ctx: Ctx, account: Account, values: dict[str, Any]) -> dict[str, Any]:
     """STEP1 「入力」: a new input replaces any other of this user."""
+    refuse_during_maintenance(ctx)
     cleaned = _check_step1(ctx, account, values, companion=False)
     return _new_input(ctx, account, cleaned["procedure"], cleaned["status_of_residence"], cleaned.get("hsp_activity"),
                       values, None)
@@ -178,7 +180,14 @@ def _step_rules(ctx: Ctx, account: Account, inp: ApplicationInput, step: str, me
                                               merged.get("receiving_office"))
         if found:
             raise RuleViolation(found)
+    if step == "step2_1" and inp.parent_id is not None:
+        parent = ctx.db.get(Application, inp.parent_id)
+        if parent is not None and not same_person(parent, merged):   # the companion is of the main applicant
+            raise RuleViolation([Problem("WZBAM112E", f) for f in COMPANION_PERSON_FIELDS])
     if step == "step2_2":
+        status = merged.get("current_status")
+        if status and not eligibility.is_online_status(status):   # holders of 外交, 短期滞在, … (FAQ Q1-4)
+            raise RuleViolation.one(eligibility.NOT_ONLINE, "current_status")
         record = residence_records.for_values(ctx, inp.procedure, merged)
         found = checks.card_face_problems(merged, record and residence_records.facts(record))
         if not found and inp.procedure == "acquisition_of_status" and record is None:
@@ -194,6 +203,14 @@ def _step_rules(ctx: Ctx, account: Account, inp: ApplicationInput, step: str, me
 
         return hsp_warnings(merged)
     return []
+
+
+COMPANION_PERSON_FIELDS = ("nationality", "applicant_name", "birth_date_applicant")
+
+
+def same_person(parent: Application, merged: dict[str, Any]) -> bool:
+    main = json.loads(parent.values_json or "{}").get("step2_1", {})
+    return all(str(merged.get(k)) == str(main.get(k)) for k in COMPANION_PERSON_FIELDS)
 
 
 def pending_for(ctx: Ctx, record_id: int, other_than: int | None = None) -> bool:

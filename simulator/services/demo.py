@@ -1,5 +1,7 @@
 """Demo data for `rasim seed --demo`: one ready account per category that can exist so far,
-with the registry entries behind them. Idempotent: running it again resets the demo passwords.
+with the registry entries behind them, and the residence records of the people the demo users file
+for. Idempotent: running it again resets the demo passwords and moves the records' expiry dates
+back inside the extension window of the (test) clock.
 
 The demo cards themselves are issued by the caller (the CLI, from the virtual card); this use case
 gets their certificates and links an account to each."""
@@ -111,4 +113,46 @@ def seed_demo(ctx: Ctx, cards: list[dict[str, Any]] | None = None) -> list[dict[
     out += _card_accounts(ctx, cards or [])
     ctx.db.flush()
     ctx.audit("demo.seeded", None, accounts=[a["user_id"] for a in out])
+    return out
+
+
+# The people behind the demo applications (the test-support registry of residence records): who files
+# for them, card number, name as on the card, nationality, sex, birth date (None: 10 years before today),
+# municipality, street, status, period, and the days from today to the expiry of the stay — inside the
+# three months from which an extension may be filed (WZBAM113E), so that each can be filed today.
+RESIDENCE_RECORDS: list[tuple[str, str, str, str, str, dt.date | None, str, str, str, str, int]] = [
+    ("demoforeign01", "AB10000001CD", "NGUYEN VAN AN", "VNM", "male", dt.date(1995, 4, 15), "13104",
+     "西新宿二丁目８番１号", "engineer_specialist_humanities_international", "3y", 60),   # the demo card holder
+    ("demolawyer01", "AB10000002CD", "TRAN THI MAI", "VNM", "female", dt.date(1996, 7, 21), "13101",
+     "霞が関一丁目１番１号", "engineer_specialist_humanities_international", "1y", 45),
+    ("demolawyer01", "AB10000003CD", "LI WEI", "CHN", "male", dt.date(1992, 11, 3), "14104", "山下町１番地",
+     "skilled_labor", "3y", 75),   # Yokohama: receipt numbers 横オン…
+    ("demohost01", "AB10000004CD", "SANTOS MARIA", "PHL", "female", dt.date(1994, 3, 12), "27128",
+     "本町一丁目１番１号", "specified_skilled_worker", "1y", 50),
+    ("demorelative01", "AB10000005CD", "LI XIAOMING", "CHN", "male", None, "27127", "中之島一丁目３番２０号",
+     "dependent", "1y", 40),   # under 16: the demo relative may file for him
+]
+
+
+def seed_demo_records(ctx: Ctx) -> list[dict[str, Any]]:
+    """The residence records of the demo people (run after seed_demo: the demo card holder's account
+    gets the number and expiry of his residence card, as a registration would have given them)."""
+    from simulator.services import residence_records
+
+    today = ctx.now.date()
+    out: list[dict[str, Any]] = []
+    for (user, number, name, nationality, sex, birth, municipality, street, status, period,
+         days) in RESIDENCE_RECORDS:
+        born = birth or today.replace(year=today.year - 10, day=min(today.day, 28))
+        expires = today + dt.timedelta(days=days)
+        record = residence_records.put(ctx, {
+            "residence_card_number": number, "name": name, "nationality": nationality, "sex": sex,
+            "birth_date": born.isoformat(), "address_municipality": municipality, "address_street": street,
+            "status_of_residence": status, "period_of_stay": period, "stay_expires_on": expires.isoformat(),
+            "card_valid_until": expires.isoformat()})
+        account = find_account(ctx, user)
+        if account is not None and account.category == "foreign_national":
+            account.residence_card_number, account.residence_card_valid_until = number, expires
+        out.append({"for": user, **record})
+    ctx.db.flush()
     return out

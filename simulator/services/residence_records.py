@@ -106,7 +106,8 @@ def facts(record: ResidenceRecord) -> checks.Record:
     return checks.Record(name=record.name, nationality=record.nationality, sex=record.sex, birth_date=record.birth_date,
                          address_municipality=record.address_municipality,
                          residence_card_number=record.residence_card_number, ed_number=record.ed_number,
-                         period_of_stay=record.period_of_stay, stay_expires_on=record.stay_expires_on,
+                         period_of_stay=record.period_of_stay, status_of_residence=record.status_of_residence,
+                         stay_expires_on=record.stay_expires_on,
                          moved_in_on=record.moved_in_on, abroad=record.abroad)
 
 

@@ -28,6 +28,7 @@ NUMBERING_FAULT = "fault.next_receipt_numbers_fail"   # SystemFlag: how many of 
 
 
 def submit(ctx: Ctx, account: Account, application_id: int) -> dict[str, Any]:
+    system.refuse_during_maintenance(ctx)
     app = own_application(ctx, account, application_id, lock=True)
     check_operation(ctx, app, "submit")
     today = ctx.now.date()

@@ -45,7 +45,7 @@ def set_jpki_available(ctx: Ctx, available: Any) -> dict[str, Any]:
 
 
 def refuse_during_maintenance(ctx: Ctx) -> None:
-    """Registration cannot be done while maintenance is announced (Q2-3)."""
+    """Registration, application input and submission cannot be done while maintenance is on (Q2-3, Q4-9)."""
     if flag(ctx, "maintenance") == "on":
         raise RuleViolation.one("RASIM503E")
 

@@ -189,3 +189,88 @@ def test_test_support_switch_from_the_environment(db_url, tmp_path, monkeypatch)
         assert app.test_client().get("/test-support/clock").status_code == 200
     finally:
         app.extensions["rasim.engine"].dispose()
+
+
+# --- applications: one user never reads or changes another's --------------------------------------------------
+
+def _applications_of_two(api: Api) -> tuple[str, str, dict]:
+    """A (lawyer) with an application waiting for its photo and documents, a photo and a companion of
+    another one, and an input in progress; B (scrivener) with nothing."""
+    from tests.support.application_flow import Flow, jpeg, person, without_card
+
+    api.put_certificate(valid_until="2030-03-31")
+    api.put_certificate(number="172015200123", kind="scrivener", name="行政花子", birth_date="1985-05-06",
+                        valid_until="2030-03-31")
+    ta = api.login(api.register_agent(email="a@example.jp"))
+    tb = api.login(api.register_agent(email="b@example.jp", agent_certificate_number="172015200123", name="行政花子",
+                                      birth_date="1985-05-06"))
+    person(api)
+    a = Flow(api, ta)
+    mine = a.acquisition(without_card(api), "2024-03-20")
+    a.photo(mine["id"], jpeg(), expect=200)
+    a.start("work_qualification_certificate")   # an input in progress, STEP1 done
+    return ta, tb, mine
+
+
+def _file_of(op_id: str) -> tuple[bytes, str, str]:
+    from tests.support.application_flow import jpeg, pdf
+
+    return {"attachPhoto": (jpeg(200, 260), "image/jpeg", "face.jpg"),
+            "attachDocuments": (pdf(), "application/pdf", "documents.pdf")}[op_id]
+
+
+APPLICATION_BODIES = {"setReceiptMethod": {"card_receipt_method": "counter", "receiving_office": "tokyo"},
+                      "startCompanionInput": {"values": {"companion_procedure": "re_entry_permit"}},
+                      "submitApplication": {}}
+
+
+def test_another_users_application_is_not_found_by_any_operation(api: Api, app) -> None:  # noqa: ANN001
+    """Every operation on an application id, with another user's id: RASIM404E and nothing changed."""
+    from simulator.web.operations import REGISTRY
+    from tests.support.application_flow import snapshot
+
+    ta, tb, mine = _applications_of_two(api)
+    ops = [op for op in REGISTRY if "<int:application_id>" in op.path]
+    assert {op.operation_id for op in ops} >= {"getApplication", "deleteApplication", "attachPhoto", "getPhoto",
+                                               "setReceiptMethod", "attachDocuments", "startCompanionInput",
+                                               "submitApplication"}
+    before = snapshot(app)
+    for op in ops:
+        path = op.prefix + op.path.replace("<int:application_id>", str(mine["id"]))
+        kw: dict = {"headers": {"Authorization": f"Bearer {tb}"}}
+        if op.upload:
+            data, ctype, name = _file_of(op.operation_id)
+            kw |= {"data": data, "content_type": ctype, "query_string": {"filename": name}}
+        elif op.body is not None:
+            kw["json"] = APPLICATION_BODIES.get(op.operation_id, {})
+        r = api.client.open(path, method=op.method, **kw)
+        assert r.status_code == 404 and r.get_json()["errors"][0]["code"] == "RASIM404E", (op.operation_id,
+                                                                                           r.get_json())
+        assert snapshot(app) == before, op.operation_id
+    # the same calls by the owner work (so the ids above were right)
+    a = api.call("GET", f"/api/v1/applications/{mine['id']}", token=ta, expect=200).get_json()
+    assert a["photo_state"] == "registered"
+    api.call("GET", f"/api/v1/applications/{mine['id']}/photo", token=ta, expect=200)
+
+
+def test_another_users_input_and_list_are_out_of_reach(api: Api, app) -> None:  # noqa: ANN001
+    from tests.support.application_flow import CONFIRM, identity, snapshot
+
+    ta, tb, mine = _applications_of_two(api)
+    before = snapshot(app)
+    assert api.refused("GET", "/api/v1/application-input", token=tb, status=404) == ["RASIM442E"]
+    assert api.refused("PUT", "/api/v1/application-input/steps/step2_1", {"values": identity()}, tb,
+                       status=404) == ["RASIM442E"]
+    assert api.refused("POST", "/api/v1/application-input/completion", {"values": CONFIRM}, tb,
+                       status=404) == ["RASIM442E"]
+    assert api.refused("GET", "/api/v1/applications", token=tb, status=404) == ["WZBAM136E"]
+    assert api.refused("GET", "/api/v1/applications?receipt_from=0&procedure=acquisition_of_status", token=tb,
+                       status=404) == ["WZBAM136E"]
+    assert snapshot(app) == before
+    # B starting an input of his own leaves A's input alone
+    api.call("POST", "/api/v1/application-input", {"values": {"procedure": "coe", "status_of_residence": "student"}},
+             token=tb, expect=201)
+    shown = api.call("GET", "/api/v1/application-input", token=ta, expect=200).get_json()
+    assert shown["procedure"] == "work_qualification_certificate"
+    assert [r["id"] for r in api.call("GET", "/api/v1/applications", token=ta, expect=200).get_json()["rows"]] == [
+        mine["id"]]

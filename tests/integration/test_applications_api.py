@@ -259,10 +259,15 @@ def test_one_mismatch_marks_all_six_items_and_names_none(app, api: Api, f: Flow,
 def test_the_period_of_stay_as_on_the_card(app, f: Flow) -> None:  # noqa: ANN001
     at_step2_2(f)
     with Unchanged(app):
+        stay = [("WZBAM114E", "current_status"), ("WZBAM114E", "current_period"), ("WZBAM114E", "stay_expires_on")]
         r = f.step("step2_2", details_wqc(current_period="1y"), expect=None)
-        assert r.status_code == 422 and errors(r) == [("WZBAM114E", "current_period"), ("WZBAM114E", "stay_expires_on")]
+        assert r.status_code == 422 and errors(r) == stay
         r = f.step("step2_2", details_wqc(stay_expires_on="2024-05-30"), expect=None)
-        assert r.status_code == 422 and errors(r) == [("WZBAM114E", "current_period"), ("WZBAM114E", "stay_expires_on")]
+        assert r.status_code == 422 and errors(r) == stay
+        r = f.step("step2_2", details_wqc(current_status="skilled_labor"), expect=None)   # the card's status
+        assert r.status_code == 422 and errors(r) == stay
+        r = f.step("step2_2", details_wqc(current_status="temporary_visitor"), expect=None)   # not online (Q1-4)
+        assert r.status_code == 422 and errors(r) == [("WZBAM117E", "current_status")]
 
 
 def test_an_ed_number_checked_with_the_identity(app, api: Api, f: Flow) -> None:  # noqa: ANN001

@@ -263,9 +263,6 @@ def test_a_document_of_1_mb_is_accepted(f: Flow, adult: dict) -> None:
     assert f.documents(adult["id"], pdf(padding=1024 * 1024), expect=200).get_json()["document_state"] == "registered"
 
 
-@pytest.mark.xfail(strict=True, reason="simulator/web/api_applications.receive_capped sets request.max_content_length "
-                                       "= None, which Flask 3.1 reads as 'use MAX_CONTENT_LENGTH' (2 × "
-                                       "RASIM_MAX_REQUEST_BYTES = 2 MB): documents of 2–10 MB get RASIM413E")
 def test_a_document_of_nearly_10_mb_is_accepted(f: Flow, adult: dict) -> None:
     big = pdf(padding=LIMIT - 2000)
     assert len(big) <= LIMIT

@@ -74,11 +74,14 @@ def _gone_page(violation: RuleViolation) -> Any:
 
 
 def _lines(codes: list[str]) -> list[str]:
-    """D1's texts (the system's Japanese; the English too on English pages)."""
+    """D1's lines as the dialog prints them (labels `application.d1_<code>`; else the message catalogue's)."""
     out = []
     for code in [*codes, *([] if CONFIRM_LAST in codes else [CONFIRM_LAST])]:
-        message = catalog.message(code)
-        out.append(message.en if lang() == "en" else message.ja)
+        try:
+            out.append(t(f"application.d1_{code.lower()}"))
+        except KeyError:
+            message = catalog.message(code)
+            out.append(message.en if lang() == "en" else message.ja)
     return out
 
 
