@@ -1,6 +1,10 @@
 """Step definitions shared by every feature. Import everything from here into the module that
 calls pytest-bdd's `scenarios(...)`, and provide a `rasim` fixture (a RasimClient)."""
-from conformance.steps.applications import *
+from conformance.steps.applications_common import *
+from conformance.steps.applications_files import *
+from conformance.steps.applications_input import *
+from conformance.steps.applications_list import *
+from conformance.steps.applications_people import *
 from conformance.steps.cards import *
 from conformance.steps.common import *
 from conformance.steps.effects import *
