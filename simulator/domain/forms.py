@@ -61,6 +61,7 @@ class FormField:
     repeat_max: int | None = None  # a repeat group of this many at most (its value is a list)
     parts: tuple[FormField, ...] = ()
     when_code: str | None = None   # the code when required_when holds and it is empty (WZBAM101E/102E; default 001E)
+    missing_code: str | None = None   # the code when a required field is empty, where the system has its own (243E)
 
     def __post_init__(self) -> None:
         if not self.api:
@@ -205,7 +206,7 @@ def _check_field(f: FormField, name: str, raw: Any, required: bool, problems: Pr
         return None
     if is_empty(raw):
         if required:
-            problems.add("WZBAM001E", name)
+            problems.add(f.missing_code or "WZBAM001E", name)
         return None
     return _validated(f, name, raw, problems)
 

@@ -133,8 +133,16 @@ def test_a_complete_point_table_passes():
 
 @pytest.mark.parametrize("key", ACTIVITY_FORMS)
 def test_every_always_required_field_is_refused_when_empty(key: str):
-    for name in catalog.form(key).always_required:
-        assert ("WZBAM001E", name) in check(key, without(VALID[key], name)), name
+    form = catalog.form(key)
+    for name in form.always_required:
+        code = form.field(name).missing_code or "WZBAM001E"
+        assert (code, name) in check(key, without(VALID[key], name)), name
+
+
+@pytest.mark.parametrize(("key", "name"), [("activity_n", "org_name"), ("activity_v", "ssw_org_name"),
+                                           ("activity_generic", "institution_name")])
+def test_an_empty_organisation_name_is_wzbam243e(key: str, name: str):
+    assert check(key, without(VALID[key], name)) == [("WZBAM243E", name)]   # 「機関名を入力してください。」
 
 
 @pytest.mark.parametrize(("key", "name"), [("activity_n", "dispatch_name"), ("activity_v", "ssw_dispatch_name")])
