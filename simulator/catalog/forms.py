@@ -9,7 +9,8 @@ from typing import Any
 
 FOLDER = Path(__file__).resolve().parent / "forms"
 FIELD_KEYS = {"key", "required", "required_when", "forbidden_when", "api", "csv", "item", "screen", "widget",
-              "hint", "example", "note", "easy", "placeholder", "autocomplete", "repeat_max", "parts", "when_code", "missing_code"}
+              "hint", "example", "note", "easy", "placeholder", "autocomplete", "repeat_max", "parts", "when_code",
+              "missing_code"}
 
 
 def form_names() -> list[str]:
