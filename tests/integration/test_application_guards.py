@@ -39,3 +39,20 @@ def test_a_companion_is_of_the_main_applicant(app, f: Flow, adult: dict[str, Any
     f.step("step2_1", COMPANION_IDENTITY)
     f.step("step2_2", COMPANION_DETAILS["re_entry_permit"])
     assert f.complete().get_json()["parent_id"] == adult["id"]
+
+
+def test_the_points_table_warns_and_does_not_refuse(app, f: Flow) -> None:  # noqa: ANN001, F811
+    """STEP2-4 (004 §2.4.6): under 70 points the answer carries the dialog's lines; the input goes on."""
+    from tests.support.application_flow import details_coe, identity_coe
+    from tests.unit.test_activity_forms import VALID, hsp
+
+    f.start("coe", "hsp_academic_research", hsp_activity="professor")
+    f.step("step2_1", identity_coe())
+    f.step("step2_2", details_coe())
+    assert f.step("step2_3", VALID["activity_n"]).get_json()["next_step"] == "step2_4"
+    low = hsp(hsp_education="master", hsp_career="5y", hsp_income="6m", hsp_age="under_30")   # 65 points
+    answer = f.step("step2_4", low).get_json()
+    assert answer["warnings"] == ["WZAAS003M0011", "WZAAS003M0031"] and answer["next_step"] == "step3"
+    high = {**low, "hsp_education": "doctorate"}   # 75 points
+    assert f.step("step2_4", high).get_json()["warnings"] == []
+    assert f.complete().get_json()["procedure"] == "coe"
