@@ -85,6 +85,8 @@ class Application(Base):
     receipt_number: Mapped[str | None] = mapped_column(String(30), nullable=True, unique=True)
     photo_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_files.id"), nullable=True)
     document_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_files.id"), nullable=True)
+    bulk_input_id: Mapped[int | None] = mapped_column(ForeignKey("bulk_inputs.id", ondelete="SET NULL"),
+                                                      nullable=True, index=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}
@@ -120,3 +122,29 @@ class ReceiptCounter(Base):
     last_serial: Mapped[int] = mapped_column(Integer, default=0)
 
     __table_args__ = (UniqueConstraint("bureau", "code", "year"),)
+
+
+class BulkInput(Base):
+    """One upload of a bulk file (申請情報一括入力, 004 §2.5): uploaded (STEP2) → queued (STEP3 ticked) →
+    processed by the worker in one transaction with the applications it makes, so that a crash leaves
+    either the whole batch or none of it. `defects_json` is the 登録エラー内容 (S26) of its error item."""
+
+    __tablename__ = "bulk_inputs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    procedure: Mapped[str] = mapped_column(String(40))
+    status_of_residence: Mapped[str] = mapped_column(String(60))
+    hsp_activity: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    rows: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(20))              # uploaded | queued | processed
+    accepted: Mapped[int] = mapped_column(Integer, default=0)
+    defective: Mapped[int] = mapped_column(Integer, default=0)
+    defects_json: Mapped[str] = mapped_column(Text, default="[]")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    queued_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    processed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}

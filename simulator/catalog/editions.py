@@ -46,6 +46,9 @@ class Edition:
     search_max_hits: int = 1000                      # 004 §2.6.2 WZBAM137E example 「1000件」
     list_page_size: int = 10                         # 004 §2.7 「1-10件表示中」
     receipt_number_delay_days: int = 1               # FAQ Q4-15: the receipt number on the next day
+    bulk_max_rows: int = 300                         # FAQ Q4-24, 004 §2.5.3 #3 (WZBAM142E)
+    bulk_max_bytes: int = 5 * 1024 * 1024            # WZBAM144E; the size is not stated (rasim: 5 MiB)
+    bulk_error_mail_minutes: int = 3                 # FAQ Q4-25 「数分後」 (rasim: 3)
     application_data: str = ""                       # whose operation matrix and transitions (default: its own)
     extra: dict = field(default_factory=dict)
 

@@ -211,3 +211,15 @@ def bureau_for(municipality_code: str) -> str:
     if m is None:
         raise KeyError(f"unknown municipality code {municipality_code!r}")
     return jurisdictions()[m.pref_code]
+
+
+@cache
+def _by_full_name() -> dict[str, str]:
+    return {normalise(m.full_name): m.code for m in _municipalities().values()}
+
+
+def municipality_named(full_name: str) -> Municipality | None:
+    """The municipality written out, prefecture first (東京都千代田区, 横浜市中区 as 神奈川県横浜市中区), as a
+    bulk file gives it; None when no municipality has that name."""
+    code = _by_full_name().get(normalise(full_name))
+    return _municipalities().get(code) if code else None

@@ -56,7 +56,7 @@ def _unknown_fields(form: Any, values: dict[str, Any]) -> None:
             raise RuleViolation.one("RASIM400E", str(key)[:40], 理由=f"{str(key)[:40]} is not a field of this step")
 
 
-def _check_step1(ctx: Ctx, account: Account, values: dict[str, Any], companion: bool) -> dict[str, Any]:
+def check_step1(ctx: Ctx, account: Account, values: dict[str, Any], companion: bool) -> dict[str, Any]:
     form = catalog.form("companion_step1" if companion else "application_step1")
     _unknown_fields(form, values)
     if not companion and values.get("procedure") in input_plan.COMPANION_PROCEDURES:
@@ -76,7 +76,7 @@ def _check_step1(ctx: Ctx, account: Account, values: dict[str, Any], companion: 
 def start(ctx: Ctx, account: Account, values: dict[str, Any]) -> dict[str, Any]:
     """STEP1 「入力」: a new input replaces any other of this user."""
     refuse_during_maintenance(ctx)
-    cleaned = _check_step1(ctx, account, values, companion=False)
+    cleaned = check_step1(ctx, account, values, companion=False)
     return _new_input(ctx, account, cleaned["procedure"], cleaned["status_of_residence"], cleaned.get("hsp_activity"),
                       values, None)
 
@@ -89,7 +89,7 @@ def start_companion(ctx: Ctx, account: Account, application_id: int, values: dic
     code = refusal(ctx.ed.applications_edition, "add_companion", rule_row(parent))
     if code:
         raise RuleViolation.one(code)
-    cleaned = _check_step1(ctx, account, values, companion=True)
+    cleaned = check_step1(ctx, account, values, companion=True)
     taken = ctx.db.scalars(select(Application.id).where(Application.parent_id == parent.id,
                                                         Application.procedure == cleaned["companion_procedure"])).first()
     if taken is not None:   # one of each kind per main application (rasim)
@@ -159,7 +159,7 @@ def save_step(ctx: Ctx, account: Account, step: str, values: dict[str, Any]) -> 
     cleaned = validate_form(form, values, problems)
     problems.raise_if_any()
     earlier = cleaned_steps(account, inp, upto=before)
-    warnings = _step_rules(ctx, account, inp, step, {**earlier, **cleaned})
+    warnings = step_rules(ctx, account, inp, step, {**earlier, **cleaned})
     saved = _values(inp)
     saved[step] = values
     inp.values_json = json.dumps(saved, ensure_ascii=False, default=str)
@@ -167,7 +167,7 @@ def save_step(ctx: Ctx, account: Account, step: str, values: dict[str, Any]) -> 
     return describe(ctx, account, inp, warnings)
 
 
-def _step_rules(ctx: Ctx, account: Account, inp: ApplicationInput, step: str, merged: dict[str, Any]) -> list[str]:
+def step_rules(ctx: Ctx, account: Account, inp: ApplicationInput, step: str, merged: dict[str, Any]) -> list[str]:
     today = ctx.now.date()
     if step == "step2_1":
         step1 = _values(inp).get("step1", {})
@@ -238,9 +238,9 @@ def complete(ctx: Ctx, account: Account, values: dict[str, Any]) -> dict[str, An
     merged = cleaned_steps(account, inp)
     again = _values(inp)
     for step in ("step2_1", "step2_2"):   # a step changed after 修正 is checked with the others again
-        _step_rules(ctx, account, inp, step, merged)
+        step_rules(ctx, account, inp, step, merged)
     record = residence_records.for_values(ctx, inp.procedure, merged)
-    app = _application(ctx, account, inp, merged, record)
+    app = make_application(ctx, account, inp, merged, record.id if record is not None else None)
     app.values_json = json.dumps(again, ensure_ascii=False, default=str)
     ctx.db.delete(inp)
     ctx.db.flush()
@@ -248,7 +248,9 @@ def complete(ctx: Ctx, account: Account, values: dict[str, Any]) -> dict[str, An
     return row_of(ctx, app)
 
 
-def _application(ctx: Ctx, account: Account, inp: ApplicationInput, merged: dict[str, Any], record: Any) -> Application:
+def make_application(ctx: Ctx, account: Account, inp: ApplicationInput, merged: dict[str, Any],
+                     record_id: int | None) -> Application:
+    """The application in 入力完了(申請未了) of a completed input (STEP3, or a sound row of a bulk file)."""
     today = ctx.now.date()
     parent = ctx.db.get(Application, inp.parent_id) if inp.parent_id else None
     place = merged.get("residence_pref_city") or merged.get("contact_pref_city")
@@ -264,7 +266,7 @@ def _application(ctx: Ctx, account: Account, inp: ApplicationInput, merged: dict
         applicant_name=merged.get("applicant_name", ""),
         applicant_email=merged.get("applicant_email") or (parent.applicant_email if parent else ""),
         applicant_birth_date=birth, residence_card_number=merged.get("residence_card_number_applicant"),
-        record_id=record.id if record is not None else None, desired_period=merged.get("desired_period"),
+        record_id=record_id, desired_period=merged.get("desired_period"),
         input_completed_at=ctx.now)
     ctx.db.add(app)
     ctx.db.flush()

@@ -24,8 +24,20 @@ def handler(kind: str) -> Callable[[Handler], Handler]:
     return register
 
 
+HANDLER_MODULES = ("simulator.services.submission", "simulator.services.bulk_filing")   # their @handler events
+
+
+def _load_handlers() -> None:
+    """The handlers declared by other services, whoever runs the queue (a request, the CLI, the ticker)."""
+    import importlib
+
+    for name in HANDLER_MODULES:
+        importlib.import_module(name)
+
+
 def run_due(ctx: Ctx, until: dt.datetime, limit: int = 10_000) -> list[dict]:
     """Fire every event due at or before `until`, oldest first. Returns what fired."""
+    _load_handlers()
     fired: list[dict] = []
     saved_now, saved_actor = ctx.now, ctx.actor
     try:

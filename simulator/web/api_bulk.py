@@ -1,0 +1,61 @@
+"""JSON API of the bulk input (申請情報入力(一括), 004 §2.5, §2.11), under /api/v1: the file itself as the
+body of the upload (STEP1 in the query), STEP3's ticks, the upload's progress, and the 登録エラー内容 of
+an エラー(一括登録) item. The same services as the screens."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, current_app, request
+
+from simulator.services import bulk_filing
+from simulator.web.api_applications import as_user
+from simulator.web.operations import operation
+
+bp = Blueprint("api_bulk", __name__, url_prefix="/api/v1")
+P = "/api/v1"
+S, OBJ = "string", "object"
+CSV_TYPES = ("text/csv", "application/octet-stream")
+STEP1 = {"procedure": S, "status_of_residence": S, "hsp_activity": S, "filename": S}
+
+
+def read_capped(limit: int) -> bytes:
+    """The body, never more than `limit` + 1 bytes read (more is WZBAM144E without reading it)."""
+    if request.content_length is not None and request.content_length > limit:
+        return b"\0" * (limit + 1)
+    return request.stream.read(limit + 1)
+
+
+@operation(bp, P, "POST", "/bulk-inputs", "uploadBulkInput",
+           "STEP1 + STEP2 一括申請ファイルアップロード: the CSV as the body; STEP1 in the query (procedure, "
+           "status_of_residence, hsp_activity) and its file name (filename). WZBAM141E–145E, 143E when STEP1 differs "
+           "from the file", "bulk", query=STEP1, auth=True, faq="Q4-23 Q4-24", status=201, upload=CSV_TYPES)
+def upload(query: dict, token: str) -> Any:
+    from simulator.catalog import edition
+
+    limit = edition(current_app.config["RASIM_EDITION"]).bulk_max_bytes
+    data = read_capped(limit)
+    step1 = {k: query[k] for k in ("procedure", "status_of_residence", "hsp_activity") if query.get(k)}
+    return as_user(token, bulk_filing.upload, step1, query.get("filename", ""), data)
+
+
+@operation(bp, P, "GET", "/bulk-inputs/<int:bulk_input_id>", "getBulkInput",
+           "An upload: uploaded → queued → processed, with the applications it made and its error item",
+           "bulk", auth=True, faq="Q4-25")
+def show(bulk_input_id: int, token: str) -> Any:
+    return as_user(token, bulk_filing.show, bulk_input_id)
+
+
+@operation(bp, P, "POST", "/bulk-inputs/<int:bulk_input_id>/completion", "completeBulkInput",
+           "STEP3 入力情報確認 → STEP4: both ticks (WZBAM110E, WZBAM122E); the rows are registered in the "
+           "background (入力完了(申請未了), or one エラー(一括登録) item and a mail a few minutes later)", "bulk",
+           form="bulk_confirm", auth=True, faq="Q4-25", status=202)
+def complete(bulk_input_id: int, body: dict, token: str) -> Any:
+    return as_user(token, bulk_filing.confirm, bulk_input_id, body)
+
+
+@operation(bp, P, "GET", "/applications/<int:application_id>/bulk-errors", "getBulkErrors",
+           "一括申請エラー確認 → 登録エラー内容 (S26): per 受付仮番号-枝番, each message as the screen shows it, "
+           "with its code and column (WZBAM169E for a row not in エラー(一括登録))", "bulk", auth=True,
+           faq="Q4-25 Q4-26")
+def bulk_errors(application_id: int, token: str) -> Any:
+    return as_user(token, bulk_filing.errors, application_id)
