@@ -1,4 +1,4 @@
-"""`rasim` — the command line: serve, db, seed, clock, mail, card, bench, conformance."""
+"""`rasim` — the command line: serve, db, seed, clock, mail, card, bulk, bench, conformance."""
 from __future__ import annotations
 
 import json
@@ -310,6 +310,9 @@ from simulator.bench_applications import applications_bench  # noqa: E402
 
 bench.add_command(applications_bench, "applications")
 main.add_command(card_group, "card")
+from simulator.cli_bulk import bulk as bulk_group  # noqa: E402
+
+main.add_command(bulk_group, "bulk")
 
 try:
     from conformance.cli import conformance as conformance_group

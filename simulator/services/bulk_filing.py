@@ -42,7 +42,7 @@ def describe(ctx: Ctx, bulk: BulkInput) -> dict[str, Any]:
             "processed_at": bulk.processed_at.isoformat() if bulk.processed_at else None}
 
 
-def _step1(ctx: Ctx, account: Account, values: dict[str, Any]) -> dict[str, Any]:
+def check_upload_step1(ctx: Ctx, account: Account, values: dict[str, Any]) -> dict[str, Any]:
     """S11: the same STEP1 as an individual input (WZBAM001E, 117E, 289E, …), for a procedure with a template."""
     from simulator.services.application_input import check_step1
 
@@ -56,7 +56,7 @@ def upload(ctx: Ctx, account: Account, values: dict[str, Any], filename: str, da
     """S11 「入力」 and S12 「次へ」: the file is checked as a whole and kept until STEP3 (an upload not yet
     confirmed replaces the previous one of the user)."""
     refuse_during_maintenance(ctx)
-    step1 = _step1(ctx, account, values)
+    step1 = check_upload_step1(ctx, account, values)
     if not data:
         raise RuleViolation.one("WZBAM001E", "bulk_file")
     _lay, rows = bulk_rows.check_shape(ctx, account.category, step1, filename or "", data)

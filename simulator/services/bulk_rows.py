@@ -96,14 +96,16 @@ def check_shape(ctx: Ctx, category: str, step1: dict[str, Any], filename: str, d
     return lay, rows
 
 
-def check_file(ctx: Ctx, account: Account, step1: dict[str, Any], filename: str, data: bytes) -> FileCheck:
+def check_file(ctx: Ctx, account: Account, step1: dict[str, Any], filename: str, data: bytes,
+               registry: bool = True) -> FileCheck:
     """Every check of the file and of each of its rows; nothing is stored (a row whose person already has an
-    application in progress, in the database or earlier in the file, is WZBAM118E)."""
+    application in progress, in the database or earlier in the file, is WZBAM118E). Without the `registry`
+    (the offline validator given no records) the checks of 身分事項2 against the person are not run."""
     lay, rows = check_shape(ctx, account.category, step1, filename, data)
     results: list[RowResult] = []
     seen: set[int] = set()
     for line, cells in rows:
-        result = check_row(ctx, account, step1, lay, line, cells)
+        result = check_row(ctx, account, step1, lay, line, cells, registry)
         record_id = result.merged.get("_record_id")
         if not result.defects and record_id is not None:
             if record_id in seen:
@@ -122,7 +124,7 @@ def transient_input(account: Account, step1: dict[str, Any], values: dict[str, d
 
 
 def check_row(ctx: Ctx, account: Account, step1: dict[str, Any], lay: bulk_format.Layout, line: int,
-              cells: list[str]) -> RowResult:
+              cells: list[str], registry: bool = True) -> RowResult:
     from simulator.services import application_input, residence_records
 
     values = {k: v for k, v in bulk_format.step_values(lay, cells).items() if k != input_plan.STEP1}
@@ -138,7 +140,7 @@ def check_row(ctx: Ctx, account: Account, step1: dict[str, Any], lay: bulk_forma
     if result.defects:
         return result
     inp = transient_input(account, step1, values)
-    for step in ("step2_1", "step2_2"):   # the rules across fields and the person, as at 「次へ」 of each step
+    for step in ("step2_1", "step2_2") if registry else ("step2_1",):   # as at 「次へ」 of each step
         try:
             application_input.step_rules(ctx, account, inp, step, merged)
         except RuleViolation as v:
