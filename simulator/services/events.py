@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from typing import Callable
 
 from sqlalchemy import select
@@ -15,6 +16,7 @@ from simulator.services.context import Ctx
 
 Handler = Callable[[Ctx, ScheduledEvent, dict], None]
 HANDLERS: dict[str, Handler] = {}
+log = logging.getLogger("rasim.events")
 
 
 def handler(kind: str) -> Callable[[Handler], Handler]:
@@ -39,6 +41,7 @@ def run_due(ctx: Ctx, until: dt.datetime, limit: int = 10_000) -> list[dict]:
     """Fire every event due at or before `until`, oldest first. Returns what fired."""
     _load_handlers()
     fired: list[dict] = []
+    failed: set[int] = set()
     saved_now, saved_actor = ctx.now, ctx.actor
     try:
         while len(fired) < limit:
@@ -48,18 +51,41 @@ def run_due(ctx: Ctx, until: dt.datetime, limit: int = 10_000) -> list[dict]:
                 .with_for_update(skip_locked=True)))
             if not batch:
                 break
+            failed_now = 0
             for ev in batch:
+                if ev.id in failed:
+                    continue
                 ctx.now, ctx.actor = ev.due_at, "system"
-                payload = json.loads(ev.payload or "{}")
-                fn = HANDLERS.get(ev.kind)
-                if fn is not None:
-                    fn(ctx, ev, payload)
+                if not _fire(ctx, ev):
+                    failed.add(ev.id)
+                    failed_now += 1
+                    continue
                 ev.fired_at = ev.due_at
                 fired.append({"kind": ev.kind, "due_at": ev.due_at.isoformat(), "account_id": ev.account_id})
             ctx.db.flush()
+            if failed_now == len(batch):
+                break
     finally:
         ctx.now, ctx.actor = saved_now, saved_actor
     return fired
+
+
+def _fire(ctx: Ctx, ev: ScheduledEvent) -> bool:
+    """One event in a savepoint of its own: a handler that fails (a bug, a crash of what it calls) is undone
+    whole and stays due — tried again by the next unit of work — and never takes down the request that
+    happened to run the queue."""
+    fn = HANDLERS.get(ev.kind)
+    if fn is None:
+        return True
+    outgoing = len(ctx.outgoing)
+    try:
+        with ctx.db.begin_nested():
+            fn(ctx, ev, json.loads(ev.payload or "{}"))
+    except Exception:  # noqa: BLE001 - any failure of a handler; logged with its traceback
+        del ctx.outgoing[outgoing:]
+        log.exception("event %s (%s) failed; it stays due", ev.id, ev.kind)
+        return False
+    return True
 
 
 def _account(ctx: Ctx, ev: ScheduledEvent) -> Account | None:
