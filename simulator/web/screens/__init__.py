@@ -1,5 +1,5 @@
-"""The screens (Jinja, ja/en): the pages of the 2023 manual for lawyers and scriveners (S01–S34 but the
-bulk input), registration, the mail-link pages, and the test-support mailbox and bureau console."""
+"""The screens (Jinja, ja/en): the pages of the 2023 manual for lawyers and scriveners (S01–S34),
+registration, the mail-link pages, and the test-support mailbox and bureau console."""
 from __future__ import annotations
 
 from typing import Any
@@ -7,8 +7,8 @@ from typing import Any
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
-from simulator.web.screens import (applications, applications_list, card, forms, guard, public, support,  # noqa: F401
-                                   ui, user)  # (routes)
+from simulator.web.screens import (applications, applications_list, bulk, card, forms, guard, public,  # noqa: F401
+                                   support, ui, user)  # (routes)
 from simulator.web.screens.base import bp
 
 

@@ -207,10 +207,15 @@ def application_accepted() -> Any:
 @bp.get("/applications/<int(max=2147483647):application_id>/bulk-errors")
 @refusals_as_page
 def application_bulk_errors(application_id: int) -> Any:
-    """S26 登録エラー内容 of a row in エラー(一括登録) (the bulk registration is a later issue: no rows yet)."""
+    """S26 登録エラー内容 of a row in エラー(一括登録): per 受付仮番号-枝番, its messages without codes (a message
+    that marks several items, like WZBAM236E, once)."""
+    from simulator.services import bulk_filing
+
     guard.as_user(_allowed, application_id, "show_bulk_errors")
-    row = guard.as_user(applications.get, application_id)
-    return page("application_bulk_errors.html", row=row, errors_found=[])
+    detail = guard.as_user(bulk_filing.errors, application_id)
+    entries = [{"branch": e["branch"], "messages": list(dict.fromkeys(x["message"] for x in e["errors"]))}
+               for e in detail["entries"]]
+    return page("application_bulk_errors.html", entries=entries)
 
 
 # --- S17 顔写真添付・受領方法 ---------------------------------------------------------------------------------

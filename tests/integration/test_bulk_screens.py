@@ -1,0 +1,109 @@
+"""The bulk input on the screens (S11–S14, S16's 一括申請エラー確認, S26) through Flask's test client, as a
+browser without JavaScript: menu → STEP1 → the file → the ticks → STEP4 → the list with the sound rows in
+入力完了(申請未了) and one エラー(一括登録) row whose 登録エラー内容 shows each message once, without codes;
+the file's own refusals in the red block with the 「！」 on the file chooser."""
+from __future__ import annotations
+
+from io import BytesIO
+from typing import Any
+
+import pytest
+
+from tests.integration.test_application_screens import Browser, on_screens
+from tests.support.api import Api
+from tests.support.bulk_flow import csv_of, professor, row_values
+
+
+@pytest.fixture
+def b(client: Any) -> Browser:
+    return Browser(client)
+
+
+@pytest.fixture
+def auth_id(api: Api) -> str:
+    api.put_certificate(valid_until="2030-03-31")
+    return api.register_agent()
+
+
+def to_upload(b: Browser) -> None:
+    b.get("/menu")
+    assert 'id="bulk-input"' in b.html
+    b.get("/applications/bulk")
+    assert b.current_step() == "申請種別及び在留資格選択(STEP1)"
+    b.post("/applications/bulk", {"procedure": "extension_of_stay", "status_of_residence": "professor",
+                                  "action": "input"})
+    assert b.path == "/applications/bulk/file" and b.current_step() == "一括申請ファイルアップロード(STEP2)"
+    assert "申請情報一括入力(在留期間更新許可申請)" in b.text()
+
+
+def upload(b: Browser, data: bytes, name: str = "教授.csv", status: int | str = 200) -> None:
+    b.post("/applications/bulk/file", {"action": "next", "bulk_file": (BytesIO(data), name)}, status=status,
+           content_type="multipart/form-data")
+
+
+def test_a_bulk_file_from_the_menu_to_the_list_and_its_errors(api: Api, b: Browser, auth_id: str) -> None:
+    good = professor(api, "AB12345678CD", "HOUMU MIDDLE TAROU")
+    bad = professor(api, "AB12345679CD", "SATO HANAKO")
+    on_screens(b, auth_id)
+    to_upload(b)
+    upload(b, csv_of([row_values(good), row_values(bad | {"name": "SOMEONE ELSE"}, step2_1={"home_town": "Hanoi"})]))
+    assert b.current_step() == "入力情報確認(STEP3)"
+    assert "教授.csv" in b.text() and "申請人数: 2人" in b.text() and "在留期間更新許可申請" in b.text()
+    b.post(b.path, {"action": "complete"}, status="WZBAM110E")
+    assert b.errors()[1].startswith("WZBAM122E") and b.marks() == 2
+    b.post(b.path, {"action": "complete", "bulk_confirmed": "on", "kept_copy": "on"})
+    assert b.current_step() == "申請情報入力完了(STEP4)"
+    assert "申請一覧に申請情報が反映されるまで時間がかかる場合があります。" in b.text()
+    b.get("/applications/list")
+    states = sorted(r["state"] for r in b.rows())
+    assert states == ["エラー(一括登録)", "入力完了（申請未了）"], b.rows()
+    error_row = next(r for r in b.rows() if r["state"] == "エラー(一括登録)")
+    b.get(f"/applications/{error_row['id']}/bulk-errors")
+    text = b.text()
+    assert "登録エラー内容" in text and "-00" not in text and "-01" in text
+    assert "本国における居住地は全角で入力してください。" in text   # the field rules stop the row first …
+    assert "WZBAM" not in text
+    assert text.count("身分事項1(STEP2-1)の国籍・地域") == 0   # … so the person is not checked for that row
+
+
+def test_the_person_check_shows_one_line_for_its_six_items(api: Api, b: Browser, auth_id: str) -> None:
+    good = professor(api, "AB12345678CD", "HOUMU MIDDLE TAROU")
+    on_screens(b, auth_id)
+    to_upload(b)
+    upload(b, csv_of([row_values(good | {"name": "SOMEONE ELSE"})]))
+    b.post(b.path, {"action": "complete", "bulk_confirmed": "on", "kept_copy": "on"})
+    b.get("/applications/list")
+    row = b.rows()[0]
+    assert row["state"] == "エラー(一括登録)"
+    b.get(f"/applications/{row['id']}/bulk-errors")
+    assert b.text().count("身分事項1(STEP2-1)の国籍・地域") == 1 and "-00" in b.text()
+
+
+@pytest.mark.parametrize(("data", "name", "code"), [
+    (b"a,b\r\n1,2\r\n", "x.txt", "WZBAM145E"),
+    (b"a,b\r\n1,2\r\n", "x.csv", "WZBAM141E"),
+])
+def test_the_file_is_refused_on_step2_with_its_code(api: Api, b: Browser, auth_id: str, data: bytes, name: str,
+                                                    code: str) -> None:
+    on_screens(b, auth_id)
+    to_upload(b)
+    upload(b, data, name, status=code)
+    assert b.marks() == 1 and b.current_step() == "一括申請ファイルアップロード(STEP2)"
+
+
+def test_no_file_chosen_is_001E(api: Api, b: Browser, auth_id: str) -> None:
+    on_screens(b, auth_id)
+    to_upload(b)
+    b.post("/applications/bulk/file", {"action": "next"}, status="WZBAM001E", content_type="multipart/form-data")
+
+
+def test_169E_for_a_sound_row(api: Api, b: Browser, auth_id: str) -> None:
+    good = professor(api, "AB12345678CD", "HOUMU MIDDLE TAROU")
+    on_screens(b, auth_id)
+    to_upload(b)
+    upload(b, csv_of([row_values(good)]))
+    b.post(b.path, {"action": "complete", "bulk_confirmed": "on", "kept_copy": "on"})
+    b.get("/applications/list")
+    row = b.rows()[0]
+    b.get(f"/applications/{row['id']}/bulk-errors", status=409)
+    assert "WZBAM169E" in b.text()
