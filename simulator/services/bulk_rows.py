@@ -61,7 +61,12 @@ def message_of(p: Problem) -> str:
 
 
 def refuse_file(code: str, reason: str) -> RuleViolation:
-    return RuleViolation.one(code, "bulk_file", 理由=reason)
+    """The file refused as a whole: on the file chooser, 422 like any refused file (attachments.refused_file)."""
+    from simulator.services.attachments import refused_file
+
+    violation = refused_file(code, "bulk_file")
+    violation.problems[0].params["理由"] = reason
+    return violation
 
 
 def check_shape(ctx: Ctx, category: str, step1: dict[str, Any], filename: str, data: bytes

@@ -111,6 +111,8 @@ def _edition() -> Any:
 def refusal_status(op: Operation, v: RuleViolation, body: dict[str, Any] | None) -> int:
     """A use case refuses with 400 what it finds wrong; when the body was well-formed under the
     documented schema, the refusal is of a well-formed request: 422 (the system's code the same)."""
+    if v.status == 400 and op.upload:   # any bytes are a well-formed file body (binary in the OpenAPI document)
+        return 422
     if v.status != 400 or op.body is None or body is None:
         return v.status
     return 422 if admits(body_schema(op.body, op.required, _edition()), body) else 400

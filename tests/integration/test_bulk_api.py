@@ -46,7 +46,7 @@ def codes(r: Any) -> list[str]:
 
 def test_a_file_not_ending_in_csv_is_refused_145E(app, b: Bulk, people: list) -> None:  # noqa: ANN001
     with Unchanged(app):
-        assert codes(b.upload(csv_of([row_values(people[0])]), filename="教授.xlsx", expect=400)) == ["WZBAM145E"]
+        assert codes(b.upload(csv_of([row_values(people[0])]), filename="教授.xlsx", expect=422)) == ["WZBAM145E"]
 
 
 def test_a_file_larger_than_the_limit_is_refused_144E_without_reading_it(app, b: Bulk) -> None:  # noqa: ANN001
@@ -60,28 +60,28 @@ def test_a_file_larger_than_the_limit_is_refused_144E_without_reading_it(app, b:
                                   b'"unterminated,quote\r\n'])
 def test_what_is_no_bulk_file_is_refused_141E(app, b: Bulk, data: bytes) -> None:  # noqa: ANN001
     with Unchanged(app):
-        assert codes(b.upload(data, expect=400)) == ["WZBAM141E"]
+        assert codes(b.upload(data, expect=422)) == ["WZBAM141E"]
 
 
 def test_an_empty_upload_is_001E(app, b: Bulk) -> None:  # noqa: ANN001
-    assert codes(b.upload(b"", expect=400)) == ["WZBAM001E"]
+    assert codes(b.upload(b"", expect=422)) == ["WZBAM001E"]
 
 
 def test_the_file_of_another_status_or_a_row_of_another_procedure_is_143E(app, b: Bulk, people: list) -> None:  # noqa: ANN001
     engineer = bulk_format.layout("lawyer", "extension_of_stay", "engineer_specialist_humanities_international")
     with Unchanged(app):
-        assert codes(b.upload(bulk_format.write_rows(engineer, [["在留期間更新許可申請"]]), expect=400)) == ["WZBAM143E"]
+        assert codes(b.upload(bulk_format.write_rows(engineer, [["在留期間更新許可申請"]]), expect=422)) == ["WZBAM143E"]
         other = row_values(people[1], step1={"status_of_residence": "instructor"})
-        assert codes(b.upload(csv_of([row_values(people[0]), other]), expect=400)) == ["WZBAM143E"]
+        assert codes(b.upload(csv_of([row_values(people[0]), other]), expect=422)) == ["WZBAM143E"]
         # the header only: no applicant
-        assert codes(b.upload(csv_of([]), expect=400)) == ["WZBAM143E"]
+        assert codes(b.upload(csv_of([]), expect=422)) == ["WZBAM143E"]
 
 
 def test_more_than_300_persons_is_142E_and_300_is_taken(app, b: Bulk, people: list) -> None:  # noqa: ANN001
     lay = layout()
     cells = bulk_format.row_cells(lay, row_values(people[0]))
     with Unchanged(app):
-        assert codes(b.upload(bulk_format.write_rows(lay, [cells] * 301), expect=400)) == ["WZBAM142E"]
+        assert codes(b.upload(bulk_format.write_rows(lay, [cells] * 301), expect=422)) == ["WZBAM142E"]
     assert b.upload(bulk_format.write_rows(lay, [cells] * 300)).get_json()["rows"] == 300
 
 
