@@ -49,6 +49,8 @@ class Edition:
     bulk_max_rows: int = 300                         # FAQ Q4-24, 004 §2.5.3 #3 (WZBAM142E)
     bulk_max_bytes: int = 5 * 1024 * 1024            # WZBAM144E; the size is not stated (rasim: 5 MiB)
     bulk_error_mail_minutes: int = 3                 # FAQ Q4-25 「数分後」 (rasim: 3)
+    bulk_reading: str = "worker"                     # 004 §2.5.7: rows registered in the background (worker);
+                                                     # 003 §5.3.1: read at upload, 正常/要確認 per row (at_upload)
     application_data: str = ""                       # whose operation matrix and transitions (default: its own)
     extra: dict = field(default_factory=dict)
 

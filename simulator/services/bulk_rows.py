@@ -130,10 +130,16 @@ def transient_input(account: Account, step1: dict[str, Any], values: dict[str, d
 
 def check_row(ctx: Ctx, account: Account, step1: dict[str, Any], lay: bulk_format.Layout, line: int,
               cells: list[str], registry: bool = True) -> RowResult:
+    values = {k: v for k, v in bulk_format.step_values(lay, cells).items() if k != input_plan.STEP1}
+    return check_values(ctx, account, step1, lay, RowResult(line, cells, values), registry)
+
+
+def check_values(ctx: Ctx, account: Account, step1: dict[str, Any], lay: bulk_format.Layout, result: RowResult,
+                 registry: bool = True) -> RowResult:
+    """A row's values (from its cells, or as corrected on 申込詳細) checked as the screens check an input."""
     from simulator.services import application_input, residence_records
 
-    values = {k: v for k, v in bulk_format.step_values(lay, cells).items() if k != input_plan.STEP1}
-    result = RowResult(line, cells, values)
+    line, values = result.line, result.values
     plan = input_plan.plan(account.category, step1["procedure"], step1["status_of_residence"])
     merged: dict[str, Any] = {}
     for step, form_key in plan.steps:

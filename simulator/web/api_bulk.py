@@ -59,3 +59,18 @@ def complete(bulk_input_id: int, body: dict, token: str) -> Any:
            faq="Q4-25 Q4-26")
 def bulk_errors(application_id: int, token: str) -> Any:
     return as_user(token, bulk_filing.errors, application_id)
+
+
+@operation(bp, P, "GET", "/bulk-inputs/saved", "getSavedBulkInput",
+           "Edition 2026: 「前回保存された一括申請からの再開」 [再開する] — the last upload's 一括申請読込結果 (003 §5.2)",
+           "bulk", auth=True)
+def saved(token: str) -> Any:
+    return as_user(token, bulk_filing.saved)
+
+
+@operation(bp, P, "PUT", "/bulk-inputs/<int:bulk_input_id>/rows/<int:line>", "fixBulkInputRow",
+           "Edition 2026: [申込詳細] 「修正する」 (003 §5.3.2) — the row's values by step "
+           "({\"step2_1\": {...}, \"step2_2\": {...}}), checked again: 正常 when clean, else 要確認 with its defects",
+           "bulk", body={"values": OBJ}, required=["values"], auth=True)
+def fix_row(bulk_input_id: int, line: int, body: dict, token: str) -> Any:
+    return as_user(token, bulk_filing.fix_row, bulk_input_id, line, body.get("values") or {})

@@ -13,7 +13,7 @@ import pytest
 from simulator.adapters.db_applications import Application, BulkInput
 from simulator.domain import bulk_format
 from simulator.services.bulk_offline import validate_file
-from tests.support.api import Api
+from tests.support.api import Api, use_edition
 from tests.support.application_flow import Unchanged, lawyer, make_app, rows
 from tests.support.bulk_flow import STEP1, Bulk, csv_of, layout, professor, row_values
 
@@ -228,6 +228,9 @@ def test_the_offline_validator_reports_what_the_server_registers(app, api: Api, 
         row_values(people[0]),
     ]
     data = csv_of(file_rows)
+    use_edition(app, "2026")   # 003 §5.3.1: the same file read at upload, 正常 / 要確認 per row
+    read = b.upload(data).get_json()
+    use_edition(app, "2024")
     records = [p for p in people + extra]
     offline = validate_file(data, "教授.csv", STEP1, "2024", "lawyer",
                             [{k: v for k, v in r.items() if k not in ("id", "address_label")} for r in records],
@@ -235,7 +238,32 @@ def test_the_offline_validator_reports_what_the_server_registers(app, api: Api, 
     done = b.file(data)
     server = [e for entry in b.errors(done["error_application_id"]).get_json()["entries"] for e in entry["errors"]]
     assert offline["defects"] == server
+    assert [e for r in read["read_result"] for e in r["errors"]] == server
+    assert [r["status_label"] for r in read["read_result"]] == ["正常"] + ["要確認"] * 10   # last: 118E
     found = {d["code"] for d in server}
     assert {"WZBAM008E", "WZBAM001E", "WZBAM101E", "WZBAM005E", "WZBAM111E", "WZBAM003E", "WZBAM105E",
             "WZBAM236E", "WZBAM113E", "WZBAM118E"} <= found, found
     assert len({d["line"] for d in server}) == len(file_rows) - 1 and done["accepted"] == 1
+
+
+# --- edition 2026: read at upload, fixed online, the last upload saved ---------------------------------------
+
+def test_2026_reads_the_file_at_upload_and_a_row_is_fixed_online(app, api: Api, b: Bulk, people: list) -> None:  # noqa: ANN001
+    use_edition(app, "2026")
+    bad = row_values(people[1], step2_1={"home_town": "Hanoi"})
+    first = b.upload(csv_of([row_values(people[0]), bad])).get_json()
+    assert first["state"] == "read" and (first["accepted"], first["defective"]) == (1, 1)
+    assert [(r["line"], r["status"], r["status_label"]) for r in first["read_result"]] == [
+        (2, "ok", "正常"), (3, "needs_check", "要確認")]
+    assert first["read_result"][1]["errors"][0]["code"] == "WZBAM008E"
+    assert not rows(app, Application)   # nothing is an application before 申込む
+    still = bad | {"step2_1": bad["step2_1"] | {"home_town": "Ｈａｎｏｉ", "occupation": "あ" * 41}}
+    r = b.api.call("PUT", f"/api/v1/bulk-inputs/{first['id']}/rows/3", {"values": still}, token=b.token, expect=200)
+    assert [e["code"] for e in r.get_json()["read_result"][1]["errors"]] == ["WZBAM003E"]   # 申込詳細 again
+    fixed = bad | {"step2_1": bad["step2_1"] | {"home_town": "ハノイ市"}}
+    r = b.api.call("PUT", f"/api/v1/bulk-inputs/{first['id']}/rows/3", {"values": fixed}, token=b.token, expect=200)
+    assert [row["status"] for row in r.get_json()["read_result"]] == ["ok", "ok"]
+    assert b.api.call("GET", "/api/v1/bulk-inputs/saved", token=b.token, expect=200).get_json()["id"] == first["id"]
+    second = b.upload(csv_of([row_values(people[2])])).get_json()   # a new upload replaces the saved one
+    assert b.api.call("GET", "/api/v1/bulk-inputs/saved", token=b.token, expect=200).get_json()["id"] == second["id"]
+    assert [x.id for x in rows(app, BulkInput)] == [second["id"]]
