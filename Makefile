@@ -53,6 +53,7 @@ test: install
 	    tests/integration/test_security.py tests/integration/test_concurrency.py \
 	    tests/integration/test_openapi_fuzz.py \
 	    tests/integration/test_applications_api.py tests/integration/test_applications_list_api.py \
+	    tests/integration/test_bulk_api.py \
 	    tests/test_conformance_inprocess.py tests/postgres
 	RASIM_EDITION=2026 $(PY) -m pytest -p no:cacheprovider tests/integration/test_editions.py
 	$(VENV)/bin/rasim conformance run --report artifacts/conformance
