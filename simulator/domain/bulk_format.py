@@ -110,7 +110,7 @@ def layout(category: str, procedure: str, status: str) -> Layout:
             continue
         cols = _step_columns(step, catalog.form(form_key))
         if step in names:
-            sheets.append(Sheet(names[step].format(group=input_plan.group_of(status) or "共通"), tuple(cols)))
+            sheets.append(Sheet(names[step].format(group=input_plan.group_of(status) or names["no_group"]), tuple(cols)))
         else:
             main += cols
     return Layout(procedure, status, (Sheet(names[procedure], tuple(main)), *sheets))
@@ -135,7 +135,7 @@ def _choices(spec: Any) -> list[tuple[str, list[str]]]:
     if spec.key == "procedure":
         return [(r["key"], [r["label_ja"], r["key"]]) for r in catalog.table("procedures.csv")]
     if kind == "bureau":
-        return [(r["key"], [r.get("label_ja", ""), r["key"]]) for r in catalog.table("bureaus.csv")]
+        return [(r["key"], [r["name_ja"], r["key"]]) for r in catalog.table("bureaus.csv")]
     if kind.startswith("choice:"):
         return [(c, [c]) for c in spec.choices]
     return []
