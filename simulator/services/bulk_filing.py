@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 from typing import Any
 
 from sqlalchemy import select
@@ -21,13 +22,14 @@ from simulator.domain import bulk_format, receipt
 from simulator.domain.applications import next_state, refusal
 from simulator.domain.errors import Problems, RuleViolation
 from simulator.domain.forms import validate_form
-from simulator.services import bulk_rows
+from simulator.services import bulk_rows, system
 from simulator.services.application_rows import rule_row
 from simulator.services.context import Ctx
 from simulator.services.events import handler
 from simulator.services.system import refuse_during_maintenance
 
 REGISTRATION_EVENT, ERROR_MAIL_EVENT = "bulk_registration", "bulk_error_mail"
+ROW_DELAY = "bulk_row_delay_ms"   # test support: the worker's pace, to stop a server in the middle of a batch
 
 
 def describe(ctx: Ctx, bulk: BulkInput) -> dict[str, Any]:
@@ -189,7 +191,10 @@ def register(ctx: Ctx, bulk: BulkInput) -> None:
         p = v.problems[0]
         results = [bulk_rows.RowResult(1, [], {}, defects=[bulk_rows.Defect(1, "", p.code, bulk_rows.message_of(p))])]
     accepted = 0
+    delay = int(system.flag(ctx, ROW_DELAY) or 0) / 1000
     for r in results:
+        if delay:
+            time.sleep(delay)
         if r.defects:
             continue
         merged = {k: v for k, v in r.merged.items() if k != "_record_id"}
@@ -255,3 +260,14 @@ def errors(ctx: Ctx, account: Account, application_id: int) -> dict[str, Any]:
     entries = json.loads(bulk.defects_json) if bulk is not None else []
     return {"application_id": app.id, "provisional_number": app.provisional_number,
             "bulk_input_id": app.bulk_input_id, "filename": bulk.filename if bulk else "", "entries": entries}
+
+
+def set_row_delay(ctx: Ctx, body: dict[str, Any]) -> dict[str, Any]:
+    """Test support: the worker waits this long before each row (0: off), so that a test can kill a server in
+    the middle of a batch."""
+    delay = body.get("row_delay_ms")
+    if isinstance(delay, bool) or not isinstance(delay, int) or not 0 <= delay <= 1000:
+        raise RuleViolation.one("RASIM400E", "row_delay_ms", 理由="row_delay_ms from 0 to 1000")
+    system.set_flag(ctx, ROW_DELAY, str(delay))
+    ctx.audit("system.bulk_row_delay", None, row_delay_ms=delay)
+    return {"row_delay_ms": delay}

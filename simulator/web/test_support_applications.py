@@ -1,10 +1,11 @@
-"""Test support for applications: the registry of residence records (the person behind an application)
-and the fault switch of receipt numbering (FAQ Q4-35). Part of /test-support (off with RASIM_TEST_SUPPORT=0)."""
+"""Test support for applications: the registry of residence records (the person behind an application),
+the fault switch of receipt numbering (FAQ Q4-35) and the bulk worker's pace. Part of /test-support (off
+with RASIM_TEST_SUPPORT=0)."""
 from __future__ import annotations
 
 from typing import Any
 
-from simulator.services import residence_records, submission
+from simulator.services import bulk_filing, residence_records, submission
 from simulator.web.operations import operation
 from simulator.web.runtime import run
 from simulator.web.test_support import P, bp
@@ -35,3 +36,10 @@ def get_record(number: str) -> Any:
            body={"count": "integer"})
 def set_fault(body: dict) -> Any:
     return run(submission.set_numbering_fault, body, actor="test-support")
+
+
+@operation(bp, P, "POST", "/faults/bulk-registration-pace", "setBulkRegistrationPace",
+           "The bulk worker waits `row_delay_ms` before each row (0: off): time to kill a server mid-batch", "faults",
+           body={"row_delay_ms": "integer"}, required=["row_delay_ms"])
+def set_bulk_pace(body: dict) -> Any:
+    return run(bulk_filing.set_row_delay, body, actor="test-support")
