@@ -17,7 +17,7 @@ from tests.support.api import Api
 from tests.support.application_flow import Flow, person, without_card
 
 from simulator.adapters.db_applications import Application
-from simulator.web import api_applications, test_support_applications  # noqa: F401 - their operations, registered
+from simulator.web import api_applications, api_bulk, test_support_applications  # noqa: F401 - their operations, registered
 from simulator.web.operations import REGISTRY
 
 POSITIVE_STATUSES = ["2xx", "3xx", "401", "403", "404", "409", "410", "422", "423", "429", "5xx"]
