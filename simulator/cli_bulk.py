@@ -79,3 +79,5 @@ def _print(report: dict) -> None:
 
 
 # the commands of other modules (each adds itself here, one line)
+from simulator.bulk_generate import generate_command  # noqa: E402
+bulk.add_command(generate_command, "generate")

@@ -1,0 +1,150 @@
+"""`rasim bulk generate` (issue 11): a bulk file (申請情報一括入力ファイル) of N realistic applicants for a STEP1
+choice, the residence records of its persons (so the registry cross-checks pass), and, at a rate, planted
+defects with what the server must report for each. `rasim bulk validate FILE --records FILE.records.json
+--today DAY` reports exactly the planted defects; the load tests (load/) upload such files."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+
+from simulator.bulk_defects import Planter, PlantedDefect, Row, kinds, pick_lines
+from simulator.bulk_persons import PersonMaker
+from simulator.bulk_values import step_values
+from simulator.domain import bulk_format
+
+PROCEDURES = ("extension_of_stay", "change_of_status", "coe")
+
+
+@dataclass
+class Generated:
+    layout: bulk_format.Layout
+    category: str
+    today: dt.date
+    seed: int
+    rows: list[Row]
+
+    @property
+    def step1(self) -> dict[str, str]:
+        return {"procedure": self.layout.procedure, "status_of_residence": self.layout.status}
+
+    @property
+    def csv(self) -> bytes:
+        return bulk_format.write_rows(self.layout, [bulk_format.row_cells(self.layout, r.values) for r in self.rows])
+
+    @property
+    def records(self) -> list[dict[str, Any]]:
+        """The bodies of putResidenceRecord for every person the registry knows (not those of WZBAM115E)."""
+        return [r.record for r in self.rows if r.record is not None and r.registered]
+
+    @property
+    def defects(self) -> list[PlantedDefect]:
+        return [d for r in self.rows for d in r.defects]
+
+
+def generate(rows: int, procedure: str, status: str, category: str = "host_org_staff", defects: float = 0.0,
+             seed: int | None = None, today: dt.date | None = None) -> Generated:
+    """`rows` applicants for the STEP1 choice (procedure, status) of a filer of `category`; round(rows ×
+    defects) of them with one planted defect each. The same seed gives the same file."""
+    from simulator.adapters.clock import real_now
+
+    if procedure not in PROCEDURES:
+        raise ValueError(f"no bulk template for {procedure!r}; one of {', '.join(PROCEDURES)}")
+    if not 0.0 <= defects <= 1.0:
+        raise ValueError("the defect rate lies between 0 and 1")
+    seed = random.SystemRandom().randrange(2**31) if seed is None else seed
+    today = today or real_now().date()
+    rng = random.Random(seed)
+    maker = PersonMaker(rng, today)
+    lay = bulk_format.layout(category, procedure, status)
+    made: list[Row] = []
+    for n in range(rows):
+        person = maker.person(procedure, status)
+        made.append(Row(n + 2, person, step_values(maker, person, category, procedure, status), person.record()))
+    planter, choices = Planter(maker, lay, category), kinds(procedure)
+    for index in pick_lines(rng, rows, defects):
+        planter.plant(made[index], rng.choice(choices))
+    return Generated(lay, category, today, seed, made)
+
+
+def write(generated: Generated, output: Path) -> Path:
+    """FILE.csv and FILE.records.json ({"records": [...]}); the path of the records."""
+    output.write_bytes(generated.csv)
+    records = output.with_suffix(".records.json")
+    records.write_text(json.dumps({"records": generated.records}, ensure_ascii=False, indent=1), encoding="utf-8")
+    return records
+
+
+def put_records(host: str, records: list[dict[str, Any]]) -> None:
+    """Each record into a running server's registry (test support: PUT /test-support/residence-records)."""
+    import requests
+
+    with requests.Session() as http:
+        for body in records:
+            r = http.put(host.rstrip("/") + "/test-support/residence-records", json=body, timeout=30)
+            if r.status_code != 200:
+                raise click.ClickException(f"{host} refused the record of {body['residence_card_number']}: "
+                                           f"HTTP {r.status_code} {r.text[:300]}")
+
+
+def check_choice(category: str, procedure: str, status: str) -> None:
+    """The STEP1 choice as S11 checks it: a file for a choice the system refuses would be refused whole."""
+    from simulator import catalog
+    from simulator.domain import eligibility, input_plan
+    from simulator.domain.errors import Problems
+    from simulator.domain.forms import validate_form
+
+    if category not in [c.key for c in catalog.categories()]:
+        raise click.BadParameter(f"one of {', '.join(c.key for c in catalog.categories())}", param_hint="--category")
+    if status not in {r["key"] for r in catalog.table("statuses_of_residence.csv")}:
+        raise click.BadParameter("a key of catalog/statuses_of_residence.csv", param_hint="--status")
+    problems = Problems()
+    validate_form(catalog.form("application_step1"), {"procedure": procedure, "status_of_residence": status}, problems)
+    found = problems.items or eligibility.step1_problems(category, procedure, status, bureau_contacted=False)
+    if found:   # S11 has no 事前相談 tick nor 主たる活動内容 to give with a generated file
+        raise click.BadParameter(f"{category} cannot file {procedure} / {status} this way ({found[0].code} on "
+                                 f"{found[0].field})", param_hint="--status")
+    if "step2_4" in input_plan.plan(category, procedure, status).keys:
+        raise click.BadParameter("the 高度専門職 statuses (主たる活動内容, points table) are not generated",
+                                 param_hint="--status")
+
+
+@click.command("generate")
+@click.option("--rows", required=True, type=click.IntRange(1, 10_000), help="How many applicants (the system takes 300).")
+@click.option("--procedure", required=True, type=click.Choice(PROCEDURES), help="STEP1 申請種別.")
+@click.option("--status", "status", required=True, metavar="KEY", help="STEP1 在留資格, e.g. professor.")
+@click.option("--category", default="host_org_staff", show_default=True, help="The filer's user category.")
+@click.option("--defects", "rate", default=0.0, show_default=True, type=click.FloatRange(0, 1),
+              help="The share of rows with one planted defect each.")
+@click.option("--seed", type=int, default=None, help="The same seed gives the same file [default: a random one, printed].")
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="The day the stays are valid on (give the server's clock day) [default: today].")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The CSV to write; the records go beside it as FILE.records.json [default: bulk-PROCEDURE-STATUS-N.csv].")
+@click.option("--host", default=None, metavar="URL",
+              help="Also put the records into this running server's registry (needs RASIM_TEST_SUPPORT=1).")
+def generate_command(rows: int, procedure: str, status: str, category: str, rate: float, seed: int | None,
+                     today: dt.datetime | None, output: Path | None, host: str | None) -> None:
+    """Write a bulk CSV of ROWS realistic applicants and the residence records of its persons; print the
+    planted defects (line, column, expected code) that `rasim bulk validate --records` must report."""
+    check_choice(category, procedure, status)
+    made = generate(rows, procedure, status, category, rate, seed, today.date() if today else None)
+    output = output or Path(f"bulk-{procedure}-{status}-{rows}.csv")
+    records = write(made, output)
+    click.echo(f"wrote {output} ({rows} applicants, {output.stat().st_size} bytes, CP932) and {records} "
+               f"({len(made.records)} residence records); seed {made.seed}, valid on {made.today}")
+    if host:
+        put_records(host, made.records)
+        click.echo(f"put {len(made.records)} residence records into {host}")
+    lines = {d.line for d in made.defects}
+    click.echo(f"planted {len(made.defects)} defects on {len(lines)} rows"
+               + (":" if made.defects else " (every row sound)"))
+    for d in made.defects:
+        click.echo(f"  line {d.line}, {d.column}: {d.code} ({d.kind})")
+    click.echo(f"check: rasim bulk validate {output} --procedure {procedure} --status {status} --category {category} "
+               f"--records {records} --today {made.today}")
