@@ -309,6 +309,9 @@ bench.add_command(requests_bench, "requests")
 from simulator.bench_applications import applications_bench  # noqa: E402
 
 bench.add_command(applications_bench, "applications")
+from simulator.bench_bulk import bulk_bench  # noqa: E402
+
+bench.add_command(bulk_bench, "bulk")
 main.add_command(card_group, "card")
 from simulator.cli_bulk import bulk as bulk_group  # noqa: E402
 
