@@ -246,7 +246,7 @@ def insert_applications(database_url: str, token: str, base_url: str, count: int
     return owner
 
 
-def measure_list(server: str, workers: int, connections: int, seconds: float, rows: int,
+def measure_list(workers: int, connections: int, seconds: float, rows: int,
                  generator: str) -> tuple[br.Load, br.Load, str, str]:
     from conformance.server import SimulatorServer, SimulatorServerError
 
@@ -255,10 +255,9 @@ def measure_list(server: str, workers: int, connections: int, seconds: float, ro
     elif generator == "wrk" and not shutil.which("wrk"):
         raise click.ClickException("wrk is not installed (Debian package `wrk`; `make install` as root installs it)")
     load = br.wrk_load if generator == "wrk" else br.python_load
-    how = (f"gunicorn, {workers} sync workers each" if server == "gunicorn"
-           else "Werkzeug development server, 1 threaded process each")
-    hello = br.HelloServer(server, workers)
-    rasim = SimulatorServer(workers=workers if server == "gunicorn" else 1, startup_timeout=120)
+    how = f"gunicorn, {workers} gthread worker(s) each"
+    hello = br.HelloServer(workers)
+    rasim = SimulatorServer(workers=workers, startup_timeout=120)
     try:
         say(f"(b) starting the hello-world ({how}) …")
         hello.start()
@@ -322,11 +321,8 @@ def measure_pdf(workdir: Path, size: int, runs: int) -> tuple[list[float], list[
               help="Complete applications timed for (a).")
 @click.option("--rows", default=1000, show_default=True, type=click.IntRange(1, None),
               help="Applications in the list of the user loaded in (b).")
-@click.option("--server", type=click.Choice(["gunicorn", "dev"]), default="dev", show_default=True,
-              help="How (b) serves both apps: dev = Werkzeug's threaded development server (as `rasim serve`), "
-                   "gunicorn = `python -m gunicorn -w WORKERS` (as `rasim serve --workers WORKERS`).")
-@click.option("--workers", default=2, show_default=True, type=click.IntRange(2, None),
-              help="gunicorn workers of each app (ignored by --server dev).")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="gunicorn workers of each app in (b) (as `rasim serve --workers WORKERS`).")
 @click.option("--connections", default=10, show_default=True, type=click.IntRange(1, None),
               help="Concurrent connections of (b)'s load generator.")
 @click.option("--seconds", default=5.0, show_default=True, type=click.FloatRange(0.5, None),
@@ -335,7 +331,7 @@ def measure_pdf(workdir: Path, size: int, runs: int) -> tuple[list[float], list[
               help="(b)'s load generator: wrk when installed (auto), or the Python one.")
 @click.option("--pdf-runs", default=5, show_default=True, type=click.IntRange(1, None),
               help="Reads and checks of the 10 MB PDF timed for (c).")
-def applications_bench(quick: bool, runs: int, rows: int, server: str, workers: int, connections: int,
+def applications_bench(quick: bool, runs: int, rows: int, workers: int, connections: int,
                        seconds: float, generator: str, pdf_runs: int) -> None:
     """What an individual application costs, on the embedded SQLite database.
 
@@ -353,7 +349,7 @@ def applications_bench(quick: bool, runs: int, rows: int, server: str, workers: 
     workdir = Path(tempfile.mkdtemp(prefix="rasim-bench-applications-"))
     try:
         totals, baseline, timings = measure_applications(workdir / "a", runs, 1024 * 1024)
-        base, page, how, gen = measure_list(server, workers, connections, seconds, rows, generator)
+        base, page, how, gen = measure_list(workers, connections, seconds, rows, generator)
         checks, reads, flagged = measure_pdf(workdir, 10 * 1024 * 1024, pdf_runs)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

@@ -1,13 +1,11 @@
-"""The baseline of `rasim bench requests`: a Flask hello-world served the way `rasim serve` serves
-rasim — gunicorn (`python -m gunicorn -w N --access-logfile - simulator.bench_hello:app`) or
-Werkzeug's threaded development server with rasim's request handler:
+"""The baseline of `rasim bench requests`: a Flask hello-world served exactly the way `rasim serve` serves
+rasim (web/serving.py: gunicorn's gthread workers, in this process), without the ticker:
 
-    python -m simulator.bench_hello --host 127.0.0.1 --port 8081      # the development server
+    python -m simulator.bench_hello --host 127.0.0.1 --port 8081 --workers 1
 """
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
 
 from flask import Flask
@@ -21,23 +19,16 @@ def hello() -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Serve the hello-world on Werkzeug's threaded server, as `rasim serve --workers 1` serves rasim."""
+    """Serve the hello-world as `rasim serve --workers N --threads T` serves rasim."""
+    from simulator.web import serving
+
     parser = argparse.ArgumentParser(prog="python -m simulator.bench_hello")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8081)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--threads", type=int, default=serving.THREADS)
     args = parser.parse_args(argv)
-    from werkzeug.serving import run_simple
-
-    from simulator.web.boundary import RequestHandler
-
-    def terminate(signum, frame) -> None:  # noqa: ANN001 - SIGTERM ends the server like Ctrl-C
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, terminate)
-    try:
-        run_simple(args.host, args.port, app, threaded=True, use_reloader=False, request_handler=RequestHandler)
-    except KeyboardInterrupt:
-        pass
+    sys.exit(serving.serve(lambda: app, args.host, args.port, args.workers, args.threads))
 
 
 if __name__ == "__main__":  # pragma: no cover

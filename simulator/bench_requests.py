@@ -1,8 +1,8 @@
 """`rasim bench requests`: the cost of an authenticated request, next to a hello-world.
 
 Starts two servers in subprocesses, the same way: a Flask hello-world (simulator/bench_hello.py)
-and rasim (`rasim serve`, through conformance.server.SimulatorServer), both under gunicorn with N
-workers or both under Werkzeug's threaded development server. Seeds an account and a session
+and rasim (`rasim serve`, through conformance.server.SimulatorServer), both through web/serving.py
+(gunicorn's gthread workers, N of them). Seeds an account and a session
 token through the API and test support (agent certificate, registration, the mail's link, initial
 password, login), then loads `GET /` of the hello-world and `GET /api/v1/me` (bearer token) of
 rasim with the same load generator — wrk when installed, else a Python one (threads, one
@@ -61,8 +61,8 @@ class Load:
 class HelloServer:
     """The hello-world in a subprocess (own process group), on a free port, until stop()."""
 
-    def __init__(self, server: str, workers: int) -> None:
-        self.server, self.workers = server, workers
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
         self.process: subprocess.Popen[bytes] | None = None
         self.workdir = Path(tempfile.mkdtemp(prefix="rasim-bench-hello-"))
         self.url = ""
@@ -72,11 +72,9 @@ class HelloServer:
 
         port = free_port()
         self.url = f"http://127.0.0.1:{port}"
-        if self.server == "gunicorn":   # exactly what `rasim serve --workers N` runs, app aside
-            cmd = [sys.executable, "-m", "gunicorn", "-w", str(self.workers), "-b", f"127.0.0.1:{port}",
-                   "--access-logfile", "-", "simulator.bench_hello:app"]
-        else:
-            cmd = [sys.executable, "-m", "simulator.bench_hello", "--host", "127.0.0.1", "--port", str(port)]
+        # exactly what `rasim serve --workers N` runs, app and ticker aside
+        cmd = [sys.executable, "-m", "simulator.bench_hello", "--host", "127.0.0.1", "--port", str(port),
+               "--workers", str(self.workers)]
         with open(self.workdir / "server.log", "wb") as log:
             self.process = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, cwd=str(ROOT),
                                             env={**os.environ, "PYTHONUNBUFFERED": "1"}, start_new_session=True)
@@ -273,14 +271,11 @@ def _warm(url: str, headers: dict[str, str], what: str, n: int = 30) -> None:
 # -- the command ------------------------------------------------------------------------------------------
 
 @click.command(name="requests")
-@click.option("--server", type=click.Choice(["gunicorn", "dev"]), default="gunicorn", show_default=True,
-              help="gunicorn: both apps under `python -m gunicorn -w WORKERS` (as `rasim serve --workers WORKERS` runs); "
-                   "dev: both under Werkzeug's threaded development server (as `rasim serve` runs, one process).")
-@click.option("--workers", default=2, show_default=True, type=click.IntRange(2, None),
-              help="gunicorn workers of each app (ignored by --server dev).")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64),
+              help="gunicorn workers of each app (as `rasim serve --workers WORKERS` runs).")
 @click.option("--connections", default=20, show_default=True, type=click.IntRange(1, None),
               help="Concurrent connections of the load generator (kept alive where the server allows: "
-                   "gunicorn's sync workers close each after one request, for both apps alike).")
+                   "for both apps alike).")
 @click.option("--seconds", default=10.0, show_default=True, type=click.FloatRange(0.5, None),
               help="Length of each of the two load runs (wrk rounds to whole seconds).")
 @click.option("--database", default="sqlite", show_default=True, metavar="sqlite|URL",
@@ -289,13 +284,13 @@ def _warm(url: str, headers: dict[str, str], what: str, n: int = 30) -> None:
 @click.option("--generator", type=click.Choice(["auto", "wrk", "python"]), default="auto", show_default=True,
               help="Load generator: wrk (Debian package `wrk`), or the Python one (threads + http.client "
                    "keep-alive; its GIL caps it lower than wrk); auto takes wrk when installed.")
-def requests_bench(server: str, workers: int, connections: int, seconds: float, database: str, generator: str) -> None:
+def requests_bench(workers: int, connections: int, seconds: float, database: str, generator: str) -> None:
     """The cost of an authenticated request: `GET /api/v1/me` of rasim next to `GET /` of a Flask
     hello-world served the same way, loaded the same way.
 
     \b
-    1. starts the hello-world (simulator/bench_hello.py) and `rasim serve --no-card-stack`, both under
-       gunicorn (--server gunicorn, --workers N) or both under the development server (--server dev);
+    1. starts the hello-world (simulator/bench_hello.py) and `rasim serve --no-card-stack`, both through
+       gunicorn with --workers N threaded workers;
     2. seeds a lawyer's account and a session token through the API and test support;
     3. loads each for --seconds with --connections connections, hello-world first, after a short warm-up;
     4. prints requests/s, median latency and the server's CPU time per request (from /proc: the
@@ -311,20 +306,18 @@ def requests_bench(server: str, workers: int, connections: int, seconds: float, 
     elif generator == "wrk" and not shutil.which("wrk"):
         raise click.ClickException("wrk is not installed (Debian package `wrk`; `make install` as root installs it)")
     load = wrk_load if generator == "wrk" else python_load
-    n_workers = workers if server == "gunicorn" else 1
     database_url = None if database == "sqlite" else database
-    how = (f"gunicorn, {workers} sync workers each" if server == "gunicorn"
-           else "Werkzeug development server, 1 threaded process each")
+    how = f"gunicorn, {workers} gthread worker(s) each"
 
     def say(text: str) -> None:
         click.echo(text, err=True)
 
-    hello = HelloServer(server, workers)
-    rasim = SimulatorServer(database_url=database_url, workers=n_workers, startup_timeout=120)
+    hello = HelloServer(workers)
+    rasim = SimulatorServer(database_url=database_url, workers=workers, startup_timeout=120)
     try:
         say(f"starting the hello-world ({how}) …")
         hello.start()
-        say("starting rasim (`rasim serve" + (f" --workers {workers}" if server == "gunicorn" else "")
+        say(f"starting rasim (`rasim serve --workers {workers}"
             + f"`, database {'a fresh SQLite file' if database_url is None else 'from --database'}) …")
         try:
             rasim.start()

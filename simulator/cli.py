@@ -52,15 +52,16 @@ def main() -> None:
     Settings come from the environment: RASIM_DATABASE_URL (default sqlite:///var/rasim.sqlite3),
     RASIM_EDITION (2024 or 2026), RASIM_TEST_SUPPORT (1/0, on/off, true/false, yes/no),
     RASIM_BASE_URL (where mail links point), RASIM_SMTP_URL, RASIM_CARDS_DIR, RASIM_JPKI_TRUST_DIR,
-    RASIM_CARD_BRIDGE_URL, RASIM_MAX_REQUEST_BYTES."""
+    RASIM_CARD_BRIDGE_URL, RASIM_MAX_REQUEST_BYTES, RASIM_TICK_SECONDS (the served ticker, default 1)."""
 
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8080, show_default=True, type=int)
-@click.option("--workers", default=1, show_default=True, type=int,
-              help="More than 1 runs gunicorn workers (use PostgreSQL through RASIM_DATABASE_URL); "
-                   "the card stack is then not started.")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="gunicorn worker processes (more than 1: use PostgreSQL through RASIM_DATABASE_URL).")
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256),
+              help="Requests each worker answers at once (gunicorn's gthread workers).")
 @click.option("--migrate/--no-migrate", default=True, show_default=True, help="Run migrations first.")
 @click.option("--card-stack/--no-card-stack", default=None,
               help="Also run the virtual card for the pages: pcscd (if none runs), `rasim card serve "
@@ -70,16 +71,22 @@ def main() -> None:
               help="The card put into the reader (from RASIM_CARDS_DIR; `rasim seed --demo` creates the demo cards).")
 @click.option("--bridge-port", default=35980, show_default=True, type=int,
               help="Port of the card bridge (another port also sets RASIM_CARD_BRIDGE_URL for the pages).")
-def serve(host: str, port: int, workers: int, migrate: bool, card_stack: bool | None, demo_card: str,
+def serve(host: str, port: int, workers: int, threads: int, migrate: bool, card_stack: bool | None, demo_card: str,
           bridge_port: int) -> None:
-    """Serve the simulator (screens at /, API at /api/v1, OpenAPI at /api/openapi.json).
+    """Serve the simulator (screens at /, API at /api/v1, OpenAPI at /api/openapi.json) through gunicorn,
+    even with one worker; each worker fires what falls due every RASIM_TICK_SECONDS (default 1).
 
     With the card stack (the default where pcscd is installed) a demo card sits in the
     "Virtual PCD" reader and the registration and login pages reach it through the bridge:
     authentication PIN 1234, signature PIN ABC123. Swap it with `rasim card insert ID`.
     """
+    from simulator.web import serving, ticker
     from simulator.web.app import config_from_env
 
+    try:
+        ticker.interval()
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
     if migrate:
         from simulator.adapters.migrate import upgrade
 
@@ -87,39 +94,28 @@ def serve(host: str, port: int, workers: int, migrate: bool, card_stack: bool | 
     # links in mails point at this server unless RASIM_BASE_URL says otherwise (never at a Host header)
     link_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else _url_host(host)
     os.environ.setdefault("RASIM_BASE_URL", f"http://{link_host}:{port}")
-    stack = _start_card_stack(host, port, workers, card_stack, demo_card, bridge_port)
-    click.echo(f"rasim serving on http://{_url_host(host)}:{port}/ (edition {config_from_env()['RASIM_EDITION']})")
-    if workers > 1:
-        os.execvp(sys.executable, [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"{host}:{port}",
-                                   "--access-logfile", "-", "simulator.web.wsgi:app"])
-    import signal
-
-    from werkzeug.serving import run_simple
-
-    def terminate(signum, frame) -> None:  # noqa: ANN001 - SIGTERM ends the server like Ctrl-C
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, terminate)
+    stack = _start_card_stack(host, port, card_stack, demo_card, bridge_port)
+    click.echo(f"rasim serving on http://{_url_host(host)}:{port}/ (edition {config_from_env()['RASIM_EDITION']}; "
+               f"gunicorn, {workers} worker(s) × {threads} threads)")
+    status = 0
     try:
-        from simulator.web.boundary import RequestHandler
-
-        run_simple(host, port, _app(), threaded=True, use_reloader=False, request_handler=RequestHandler)
-    except KeyboardInterrupt:
-        pass
+        status = serving.serve(_app, host, port, workers, threads, post_worker_init=serving.start_ticker)
     finally:
-        signal.signal(signal.SIGTERM, previous)
         if stack is not None:
+            import signal
+
             signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the clean-up short
             stopped = stack.stop()
             if stopped:
                 click.echo(f"card stack: stopped {', '.join(stopped)}")
+    sys.exit(status)
 
 
 def _url_host(host: str) -> str:
     return f"[{host}]" if ":" in host and not host.startswith("[") else host
 
 
-def _start_card_stack(host: str, port: int, workers: int, wanted: bool | None, demo_card: str,
+def _start_card_stack(host: str, port: int, wanted: bool | None, demo_card: str,
                       bridge_port: int):  # noqa: ANN202 - BackgroundCardStack | None
     """Start pcscd, the card server and the bridge for `serve`; None when not wanted or not possible."""
     from virtual_card.stack import BackgroundCardStack, stack_installed
@@ -132,10 +128,6 @@ def _start_card_stack(host: str, port: int, workers: int, wanted: bool | None, d
                        "installs them); the card pages will say that no card reader is found")
             return None
     if not wanted:
-        return None
-    if workers > 1:
-        click.echo("card stack: not started with --workers > 1; run `rasim card serve demo-foreign-national` "
-                   "and `rasim card bridge` yourself (pcscd as root)")
         return None
     origins = list(dict.fromkeys(f"http://{h}:{port}" for h in (_url_host(host), "127.0.0.1", "localhost")
                                  if h not in ("0.0.0.0", "[::]")))
@@ -316,6 +308,9 @@ main.add_command(card_group, "card")
 from simulator.cli_bulk import bulk as bulk_group  # noqa: E402
 
 main.add_command(bulk_group, "bulk")
+from simulator.cli_load import load as load_group  # noqa: E402
+
+main.add_command(load_group, "load")
 
 try:
     from conformance.cli import conformance as conformance_group

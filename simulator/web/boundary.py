@@ -13,7 +13,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, Response, abort, current_app, request
-from werkzeug.serving import WSGIRequestHandler
 
 
 SWITCH_VALUES = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False,
@@ -74,8 +73,3 @@ def install(app: Flask) -> None:
     app.after_request(_headers)
 
 
-class RequestHandler(WSGIRequestHandler):
-    """The development server's handler, without naming Werkzeug and Python in `Server`."""
-
-    def version_string(self) -> str:
-        return "rasim"

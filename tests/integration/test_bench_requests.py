@@ -15,14 +15,14 @@ ROOT = Path(__file__).resolve().parents[2]
 # requests/s, median latency, server CPU per request, requests, and no failures
 ROW = r"\s+[\d,]+\.\d\s+[\d.]+ ms\s+(?:[\d.]+ ms|n/a)\s+[\d,]+\s+0\s+0$"
 
-RUNS = [pytest.param("dev", "python", id="dev-python"), pytest.param("gunicorn", "wrk", id="gunicorn-wrk")]
+RUNS = [pytest.param("1", "python", id="1-worker-python"), pytest.param("2", "wrk", id="2-workers-wrk")]
 
 
-@pytest.mark.parametrize(("server", "generator"), RUNS)
-def test_bench_prints_both_figures_and_the_ratio(server: str, generator: str) -> None:
+@pytest.mark.parametrize(("workers", "generator"), RUNS)
+def test_bench_prints_both_figures_and_the_ratio(workers: str, generator: str) -> None:
     if generator == "wrk" and not shutil.which("wrk"):   # a real part: fail with the reason, never skip
         pytest.fail("wrk is not installed: `make install` as root installs it (Debian package wrk)", pytrace=False)
-    done = subprocess.run([sys.executable, "-m", "simulator.cli", "bench", "requests", "--server", server,
+    done = subprocess.run([sys.executable, "-m", "simulator.cli", "bench", "requests", "--workers", workers,
                            "--generator", generator, "--seconds", "1", "--connections", "2"],
                           cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
                           env={**os.environ, "RASIM_PASSWORD_HASH": "scrypt:16384:8:1"})
