@@ -92,26 +92,47 @@ def put_records(host: str, records: list[dict[str, Any]]) -> None:
                                            f"HTTP {r.status_code} {r.text[:300]}")
 
 
-def check_choice(category: str, procedure: str, status: str) -> None:
-    """The STEP1 choice as S11 checks it: a file for a choice the system refuses would be refused whole."""
+def choice_problem(category: str, procedure: str, status: str) -> tuple[str, str] | None:
+    """(option, what is wrong) when S11 would not take this STEP1 choice for a file (a file for it would be
+    refused whole), None when it would."""
     from simulator import catalog
     from simulator.domain import eligibility, input_plan
     from simulator.domain.errors import Problems
     from simulator.domain.forms import validate_form
 
     if category not in [c.key for c in catalog.categories()]:
-        raise click.BadParameter(f"one of {', '.join(c.key for c in catalog.categories())}", param_hint="--category")
+        return "--category", f"one of {', '.join(c.key for c in catalog.categories())}"
+    if procedure not in PROCEDURES:
+        return "--procedure", f"one of {', '.join(PROCEDURES)}"
     if status not in {r["key"] for r in catalog.table("statuses_of_residence.csv")}:
-        raise click.BadParameter("a key of catalog/statuses_of_residence.csv", param_hint="--status")
+        return "--status", "a key of catalog/statuses_of_residence.csv"
     problems = Problems()
     validate_form(catalog.form("application_step1"), {"procedure": procedure, "status_of_residence": status}, problems)
     found = problems.items or eligibility.step1_problems(category, procedure, status, bureau_contacted=False)
     if found:   # S11 has no 事前相談 tick nor 主たる活動内容 to give with a generated file
-        raise click.BadParameter(f"{category} cannot file {procedure} / {status} this way ({found[0].code} on "
-                                 f"{found[0].field})", param_hint="--status")
+        return "--status", f"{category} cannot file {procedure} / {status} this way ({found[0].code} on {found[0].field})"
     if "step2_4" in input_plan.plan(category, procedure, status).keys:
-        raise click.BadParameter("the 高度専門職 statuses (主たる活動内容, points table) are not generated",
-                                 param_hint="--status")
+        return "--status", "the 高度専門職 statuses (主たる活動内容, points table) are not generated"
+    return None
+
+
+def server_day(host: str) -> dt.date:
+    """The day of a running server's test clock (GET /test-support/clock)."""
+    import requests
+
+    try:
+        r = requests.get(host.rstrip("/") + "/test-support/clock", timeout=30)
+    except requests.RequestException as exc:
+        raise click.ClickException(f"{host} cannot be reached: {exc}") from None
+    if r.status_code != 200:
+        raise click.ClickException(f"{host} has no test clock (HTTP {r.status_code}; RASIM_TEST_SUPPORT=1?)")
+    return dt.datetime.fromisoformat(r.json()["now"]).date()
+
+
+def check_choice(category: str, procedure: str, status: str) -> None:
+    problem = choice_problem(category, procedure, status)
+    if problem:
+        raise click.BadParameter(problem[1], param_hint=problem[0])
 
 
 @click.command("generate")
@@ -123,7 +144,7 @@ def check_choice(category: str, procedure: str, status: str) -> None:
               help="The share of rows with one planted defect each.")
 @click.option("--seed", type=int, default=None, help="The same seed gives the same file [default: a random one, printed].")
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="The day the stays are valid on (give the server's clock day) [default: today].")
+              help="The day the stays are valid on [default: the --host's clock day, else today].")
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="The CSV to write; the records go beside it as FILE.records.json [default: bulk-PROCEDURE-STATUS-N.csv].")
 @click.option("--host", default=None, metavar="URL",
@@ -133,7 +154,8 @@ def generate_command(rows: int, procedure: str, status: str, category: str, rate
     """Write a bulk CSV of ROWS realistic applicants and the residence records of its persons; print the
     planted defects (line, column, expected code) that `rasim bulk validate --records` must report."""
     check_choice(category, procedure, status)
-    made = generate(rows, procedure, status, category, rate, seed, today.date() if today else None)
+    day = today.date() if today else (server_day(host) if host else None)
+    made = generate(rows, procedure, status, category, rate, seed, day)
     output = output or Path(f"bulk-{procedure}-{status}-{rows}.csv")
     records = write(made, output)
     click.echo(f"wrote {output} ({rows} applicants, {output.stat().st_size} bytes, CP932) and {records} "

@@ -81,3 +81,8 @@ def _print(report: dict) -> None:
 # the commands of other modules (each adds itself here, one line)
 from simulator.bulk_generate import generate_command  # noqa: E402
 bulk.add_command(generate_command, "generate")
+from simulator.bulk_template import export_command, template_command  # noqa: E402
+bulk.add_command(template_command, "template")
+bulk.add_command(export_command, "export")
+from simulator.bulk_upload import upload_command  # noqa: E402
+bulk.add_command(upload_command, "upload")

@@ -141,6 +141,11 @@ def _choices(spec: Any) -> list[tuple[str, list[str]]]:
     return []
 
 
+def pulldown_words(spec: Any) -> list[str]:
+    """The words of a column's pull-down in the template (the screens' labels), [] when it has none."""
+    return [words[0] for _value, words in _choices(spec)]
+
+
 @lru_cache(maxsize=1024)
 def _word_map(spec: Any) -> dict[str, str]:
     out: dict[str, str] = {}

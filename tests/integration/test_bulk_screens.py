@@ -107,3 +107,14 @@ def test_169E_for_a_sound_row(api: Api, b: Browser, auth_id: str) -> None:
     row = b.rows()[0]
     b.get(f"/applications/{row['id']}/bulk-errors", status=409)
     assert "WZBAM169E" in b.text()
+
+
+def test_the_menu_links_the_three_templates_and_one_downloads(api: Api, b: Browser, auth_id: str) -> None:
+    on_screens(b, auth_id)
+    b.get("/menu")
+    for procedure in ("extension_of_stay", "change_of_status", "coe"):
+        assert f'href="/templates/bulk/{procedure}"' in b.html
+    b.get("/templates/bulk/extension_of_stay")
+    assert "在留資格を選択して、テンプレートをダウンロードしてください。" in b.text()
+    got = b.client.get("/templates/bulk/extension_of_stay/template.xlsx?status=professor")
+    assert got.status_code == 200 and got.data.startswith(b"PK")   # the lawyer's layout, an .xlsx
