@@ -141,6 +141,14 @@ def _choices(spec: Any) -> list[tuple[str, list[str]]]:
     return []
 
 
+def screen_messages(errors: list[dict[str, Any]]) -> list[str]:
+    """The lines S26 shows for a row's errors (FAQ Q4-26): an input-rule error of a field as the one generic
+    message of catalog/bulk.toml [screen], every other error as its own message; each line once."""
+    conf = settings()["screen"]
+    generic = catalog.message(conf["input_rule_message"]).render({})[0]
+    return list(dict.fromkeys(generic if e["code"] in conf["input_rule_codes"] else e["message"] for e in errors))
+
+
 def pulldown_words(spec: Any) -> list[str]:
     """The words of a column's pull-down in the template (the screens' labels), [] when it has none."""
     return [words[0] for _value, words in _choices(spec)]

@@ -61,9 +61,11 @@ def test_a_bulk_file_from_the_menu_to_the_list_and_its_errors(api: Api, b: Brows
     b.get(f"/applications/{error_row['id']}/bulk-errors")
     text = b.text()
     assert "登録エラー内容" in text and "-00" not in text and "-01" in text
-    assert "本国における居住地は全角で入力してください。" in text   # the field rules stop the row first …
+    # Q4-26: a field's input-rule error is the generic 「！」 message — and no 「！」 to find in the Excel file …
+    assert "「！」がついている項目に誤りがあります。入力内容および形式を確認し、再度入力してください。" in text
+    assert "本国における居住地は全角で入力してください。" not in text   # … (the API and `rasim bulk validate` name it)
     assert "WZBAM" not in text
-    assert text.count("身分事項1(STEP2-1)の国籍・地域") == 0   # … so the person is not checked for that row
+    assert text.count("身分事項1(STEP2-1)の国籍・地域") == 0   # the field rules stop the row before the person check
 
 
 def test_the_person_check_shows_one_line_for_its_six_items(api: Api, b: Browser, auth_id: str) -> None:

@@ -208,13 +208,13 @@ def application_accepted() -> Any:
 @refusals_as_page
 def application_bulk_errors(application_id: int) -> Any:
     """S26 登録エラー内容 of a row in エラー(一括登録): per 受付仮番号-枝番, its messages without codes (a message
-    that marks several items, like WZBAM236E, once)."""
+    that marks several items, like WZBAM236E, once; a field's input-rule error as the generic WZBAM018E, Q4-26)."""
+    from simulator.domain.bulk_format import screen_messages
     from simulator.services import bulk_filing
 
     guard.as_user(_allowed, application_id, "show_bulk_errors")
     detail = guard.as_user(bulk_filing.errors, application_id)
-    entries = [{"branch": e["branch"], "messages": list(dict.fromkeys(x["message"] for x in e["errors"]))}
-               for e in detail["entries"]]
+    entries = [{"branch": e["branch"], "messages": screen_messages(e["errors"])} for e in detail["entries"]]
     return page("application_bulk_errors.html", entries=entries)
 
 
