@@ -149,7 +149,8 @@ def test_agent_registration_end_to_end(client: Any, api: Api) -> None:
                   "利用者情報更新", "テンプレートファイル", "ログアウト", f"ユーザ名： {LAWYER['name']}",
                   "前回ログイン日時"):
         assert label in html, label
-    assert html.count("disabled") >= 3
+    for procedure in ("extension_of_stay", "change_of_status", "coe"):   # the templates (Q4-23)
+        assert f'href="/templates/bulk/{procedure}"' in menu.get_data(as_text=True), procedure
 
     profile = text(client.get("/profile"))
     for label in ("利用者情報表示", "利用者情報変更", "パスワード変更", "氏名", "認証ID", "メールアドレス", "在留カード番号",
