@@ -16,6 +16,8 @@ import datetime as dt
 from typing import Any, NamedTuple, Protocol
 from urllib.parse import parse_qs, urlsplit
 
+from conformance.client_bulk import BulkCalls
+
 API = "/api/v1"
 TS = "/test-support"
 
@@ -143,7 +145,7 @@ def token_from_url(url: str | None) -> str:
     return values[0]
 
 
-class RasimClient:
+class RasimClient(BulkCalls):
     """One method per operation the steps need; each returns a Reply (status, json)."""
 
     def __init__(self, transport: Transport, cards_dir: str | None = None) -> None:

@@ -149,6 +149,11 @@ def screen_messages(errors: list[dict[str, Any]]) -> list[str]:
     return list(dict.fromkeys(generic if e["code"] in conf["input_rule_codes"] else e["message"] for e in errors))
 
 
+def choices_of(spec: Any) -> list[tuple[str, list[str]]]:
+    """(value, the words a cell may hold for it, the template's first) of a column's pull-down."""
+    return _choices(spec)
+
+
 def pulldown_words(spec: Any) -> list[str]:
     """The words of a column's pull-down in the template (the screens' labels), [] when it has none."""
     return [words[0] for _value, words in _choices(spec)]

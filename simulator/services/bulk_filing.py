@@ -258,6 +258,8 @@ def errors(ctx: Ctx, account: Account, application_id: int) -> dict[str, Any]:
         raise RuleViolation.one(code)
     bulk = ctx.db.get(BulkInput, app.bulk_input_id) if app.bulk_input_id else None
     entries = json.loads(bulk.defects_json) if bulk is not None else []
+    for entry in entries:   # what S26 shows for the row (FAQ Q4-26), besides each error's own code and message
+        entry["screen_messages"] = bulk_format.screen_messages(entry["errors"])
     return {"application_id": app.id, "provisional_number": app.provisional_number,
             "bulk_input_id": app.bulk_input_id, "filename": bulk.filename if bulk else "", "entries": entries}
 
@@ -271,3 +273,25 @@ def set_row_delay(ctx: Ctx, body: dict[str, Any]) -> dict[str, Any]:
     system.set_flag(ctx, ROW_DELAY, str(delay))
     ctx.audit("system.bulk_row_delay", None, row_delay_ms=delay)
     return {"row_delay_ms": delay}
+
+
+def layout_of(ctx: Ctx, account: Account, values: dict[str, Any]) -> dict[str, Any]:
+    """The columns of the bulk file for a STEP1 choice of this user, as data (beyond the real system, whose
+    template is the only description): per sheet, each column's header, the step and field its cells land
+    in, and the words of its pull-down by value — what the template's export and the upload read."""
+    step1 = check_upload_step1(ctx, account, values)
+    lay = bulk_format.layout(account.category, step1["procedure"], step1["status_of_residence"])
+
+    def column(c: bulk_format.Column) -> dict[str, Any]:
+        words = {value: w[0] for value, w in bulk_format.choices_of(c.spec)}
+        return {"header": c.header, "step": c.step, "field": c.field, "part": c.part, "index": c.index,
+                "kind": c.spec.kind.split(":", 1)[0], **({"words": words} if words else {})}
+
+    from simulator.domain import input_plan
+
+    steps = input_plan.plan(account.category, step1["procedure"], step1["status_of_residence"]).steps
+    return {"procedure": lay.procedure, "status_of_residence": lay.status,
+            "steps": [{"step": step, "form": form} for step, form in steps],
+            "encoding": bulk_format.settings()["encoding"], "rules_row": bulk_format.settings()["rules_row"],
+            "max_rows": ctx.ed.bulk_max_rows, "max_bytes": ctx.ed.bulk_max_bytes,
+            "sheets": [{"name": s.name, "columns": [column(c) for c in s.columns]} for s in lay.sheets]}

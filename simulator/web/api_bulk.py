@@ -38,6 +38,16 @@ def upload(query: dict, token: str) -> Any:
     return as_user(token, bulk_filing.upload, step1, query.get("filename", ""), data)
 
 
+@operation(bp, P, "GET", "/bulk-layouts", "getBulkLayout",
+           "The columns of the bulk file for a STEP1 choice (procedure, status_of_residence, hsp_activity) and the "
+           "user's category: per sheet each header, the step and field of its cells and its pull-down's words "
+           "(rasim: the real system describes the file only by its template)", "bulk",
+           query={k: S for k in ("procedure", "status_of_residence", "hsp_activity")}, auth=True, faq="Q4-23")
+def layout(query: dict, token: str) -> Any:
+    step1 = {k: query[k] for k in ("procedure", "status_of_residence", "hsp_activity") if query.get(k)}
+    return as_user(token, bulk_filing.layout_of, step1)
+
+
 @operation(bp, P, "GET", "/bulk-inputs/<int:bulk_input_id>", "getBulkInput",
            "An upload: uploaded → queued → processed, with the applications it made and its error item",
            "bulk", auth=True, faq="Q4-25")
