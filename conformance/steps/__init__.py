@@ -5,6 +5,7 @@ from conformance.steps.applications_files import *
 from conformance.steps.applications_input import *
 from conformance.steps.applications_list import *
 from conformance.steps.applications_people import *
+from conformance.steps.bulk import *
 from conformance.steps.cards import *
 from conformance.steps.common import *
 from conformance.steps.effects import *
