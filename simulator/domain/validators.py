@@ -32,13 +32,24 @@ class Invalid(Exception):
         self.params = params
 
 
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")   # Unicode's category Cc, exactly
+
+
 def has_control(text: str) -> bool:
-    return any(unicodedata.category(ch) == "Cc" for ch in text)
+    return CONTROL.search(text) is not None
 
 
 def is_gaiji(text: str) -> bool:
     """True when a character lies outside JIS X 0208 levels 1 and 2 (the system's character set;
     cp932 is its superset on the PC, so NEC/IBM extensions count as 外字 as well)."""
+    if text.isascii():
+        return False
+    try:
+        whole = text.encode("cp932")
+    except UnicodeEncodeError:
+        return True
+    if not any(b == 0x87 or b >= 0xED for b in whole):   # no byte that could lead an extension: none
+        return False
     for ch in text:
         try:
             raw = ch.encode("cp932")

@@ -21,6 +21,7 @@ def test_bench_bulk_prints_every_figure() -> None:
     for pattern in (
             r"^rasim bench bulk — 300 persons a file, 1 file\(s\)",
             rf"^\s+offline check \(rasim bulk validate\) median\s+{MS}",
+            r"^\s+the file's own checks \(one core, no database\)\s+[\d.]+ ms\s+\([\d,]+ rows/s\)$",
             rf"^\s+upload \(STEP2, the file as a whole\) median\s+{MS}\s+\([\d,]+ bytes\)$",
             rf"^\s+registration by the worker\s+median\s+{MS}\s+\([\d.]+ ms a row\)$",
             rf"^\s+bare insert baseline\s+median\s+{MS}",
