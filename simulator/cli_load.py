@@ -30,15 +30,20 @@ def load() -> None:
               help="Local Locust worker processes; 0 runs Locust in one process, more runs a master and these workers.")
 @click.option("--spawn-rate", default=None, type=click.FloatRange(0.1), help="Users started a second [default: all at once].")
 @click.option("--bulk-rows", default=300, show_default=True, type=click.IntRange(1, 300), help="Applicants in a bulk file.")
+@click.option("--bulk-filers", default=1, show_default=True, type=click.IntRange(0),
+              help="How many of the users are bulk filers (the rest individual filers and list browsers, 3:1).")
 @click.option("--csv-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Keep Locust's CSV files here [default: a temporary folder, removed].")
 def run(users: int, duration: int, workers: int, locust_workers: int, spawn_rate: float | None, bulk_rows: int,
-        csv_dir: Path | None) -> None:
+        bulk_filers: int, csv_dir: Path | None) -> None:
     """Start PostgreSQL and the server, run Locust, check the invariants in the database."""
     from conformance.server import SimulatorServer, SimulatorServerError
     from simulator.adapters.migrate import upgrade
     from simulator.adapters.postgres_server import PostgresServer, PostgresServerError, create_database
 
+    if bulk_filers > users:
+        raise click.BadParameter(f"at most --users ({users})", param_hint="--bulk-filers")
+    os.environ["RASIM_LOAD_BULK_FILERS"] = str(bulk_filers)   # read by load/locustfile.py (and its workers)
     folder = Path(tempfile.mkdtemp(prefix="rasim-load-"))
     prefix = (csv_dir or folder) / "locust"
     prefix.parent.mkdir(parents=True, exist_ok=True)

@@ -134,5 +134,10 @@ def figures(prefix: Path) -> str:
     total = next((r for r in read_csv(Path(f"{prefix}_stats.csv")) if r["Name"] == "Aggregated"), None)
     if total is None:
         return "no figures (Locust wrote no stats)"
+    rows = read_csv(Path(f"{prefix}_stats.csv"))
+    upload = next((r for r in rows if r["Name"] == "/api/v1/bulk-inputs" and r["Type"] == "POST"), None)
+    uploads = (f"; uploads (POST /api/v1/bulk-inputs): {upload['Request Count']}, median {upload['50%']} ms, "
+               f"95% {upload['95%']} ms" if upload else "; no upload")
     return (f"{total['Request Count']} requests, {float(total['Requests/s']):.1f}/s, median {total['50%']} ms, "
-            f"95% {total['95%']} ms, max {float(total['Max Response Time']):.0f} ms, {total['Failure Count']} failed")
+            f"95% {total['95%']} ms, max {float(total['Max Response Time']):.0f} ms, {total['Failure Count']} failed"
+            + uploads)
