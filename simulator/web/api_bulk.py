@@ -44,8 +44,15 @@ def upload(query: dict, token: str) -> Any:
            "(rasim: the real system describes the file only by its template)", "bulk",
            query={k: S for k in ("procedure", "status_of_residence", "hsp_activity")}, auth=True, faq="Q4-23")
 def layout(query: dict, token: str) -> Any:
+    from simulator.domain.errors import RuleViolation
+
     step1 = {k: query[k] for k in ("procedure", "status_of_residence", "hsp_activity") if query.get(k)}
-    return as_user(token, bulk_filing.layout_of, step1)
+    try:
+        return as_user(token, bulk_filing.layout_of, step1)
+    except RuleViolation as refused:   # a STEP1 choice S11 refuses, in a well-formed query: 422 as the upload's
+        if refused.status == 400:
+            refused.status = 422
+        raise
 
 
 @operation(bp, P, "GET", "/bulk-inputs/<int:bulk_input_id>", "getBulkInput",

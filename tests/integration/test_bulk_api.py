@@ -267,3 +267,12 @@ def test_2026_reads_the_file_at_upload_and_a_row_is_fixed_online(app, api: Api, 
     second = b.upload(csv_of([row_values(people[2])])).get_json()   # a new upload replaces the saved one
     assert b.api.call("GET", "/api/v1/bulk-inputs/saved", token=b.token, expect=200).get_json()["id"] == second["id"]
     assert [x.id for x in rows(app, BulkInput)] == [second["id"]]
+
+
+def test_the_layout_of_a_choice_and_the_choice_refused_422(app, b: Bulk) -> None:  # noqa: ANN001
+    got = b.api.call("GET", "/api/v1/bulk-layouts?procedure=extension_of_stay&status_of_residence=professor",
+                     token=b.token, expect=200).get_json()
+    assert [c["header"] for s in got["sheets"] for c in s["columns"]] == layout().headers
+    assert got["max_rows"] == 300 and got["encoding"] == "cp932"
+    refused = b.api.call("GET", "/api/v1/bulk-layouts?procedure=&status_of_residence=", token=b.token, expect=422)
+    assert codes(refused) == ["WZBAM001E", "WZBAM001E"]
