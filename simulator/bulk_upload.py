@@ -85,8 +85,12 @@ def upload_command(file: Path, host: str, auth_id: str, password: str, procedure
                                                 timeout=60), "the errors", 200)["entries"])
         except requests.RequestException as exc:
             raise click.ClickException(f"{host} cannot be reached: {exc}") from None
-    click.echo(f"{bulk['rows']} applicants: {bulk['accepted']} in 入力完了(申請未了), {bulk['defective']} in "
-               f"エラー(一括登録)" + (f" (application {bulk['error_application_id']})" if bulk["defective"] else ""))
+    from simulator import catalog
+    from simulator.domain.applications import state_labels
+
+    label = {k: v[0] for k, v in state_labels(catalog.edition().applications_edition).items()}
+    click.echo(f"{bulk['rows']} applicants: {bulk['accepted']} in {label['input_complete']}, {bulk['defective']} in "
+               f"{label['bulk_error']}" + (f" (application {bulk['error_application_id']})" if bulk["defective"] else ""))
     sys.exit(1 if bulk["defective"] else 0)
 
 
@@ -94,5 +98,8 @@ def _read_result(bulk: dict[str, Any]) -> None:
     rows = bulk.get("read_result", [])
     _print_defects(rows)
     bad = sum(1 for r in rows if r.get("errors"))
-    click.echo(f"{len(rows)} applicants read: {len(rows) - bad} 正常, {bad} 要確認")
+    from simulator import catalog
+
+    words = catalog.labels()["ja"]
+    click.echo(f"{len(rows)} applicants read: {len(rows) - bad} {words['bulk.row_ok']}, {bad} {words['bulk.row_needs_check']}")
     sys.exit(1 if bad else 0)

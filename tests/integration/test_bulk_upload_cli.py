@@ -45,7 +45,7 @@ def test_generate_validate_upload(tmp_path: Path) -> None:
         filed = rasim("bulk", "upload", str(csv), "--host", served.url, "--auth-id", auth_id, "--password", "AB12345!",
                       *choice, "--declare")
         assert filed.returncode == 1, filed.stdout + filed.stderr
-        assert "20 applicants: 16 in 入力完了(申請未了), 4 in エラー(一括登録)" in filed.stdout
+        assert "20 applicants: 16 in 入力完了（申請未了）, 4 in エラー(一括登録)" in filed.stdout   # the catalogue's labels
         assert defects(filed.stdout) == sorted(f"line {d['line']}, {d['column']}: {d['code']}" for d in report["defects"])
         wrong = rasim("bulk", "upload", str(csv), "--host", served.url, "--auth-id", auth_id, "--password", "nope",
                       *choice, "--declare")
