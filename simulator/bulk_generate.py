@@ -81,15 +81,21 @@ def write(generated: Generated, output: Path) -> Path:
 
 
 def put_records(host: str, records: list[dict[str, Any]]) -> None:
-    """Each record into a running server's registry (test support: PUT /test-support/residence-records)."""
+    """The records into a running server's registry, 300 a request (test support: POST
+    /test-support/residence-record-batches; a refused batch stores none)."""
     import requests
 
     with requests.Session() as http:
-        for body in records:
-            r = http.put(host.rstrip("/") + "/test-support/residence-records", json=body, timeout=30)
+        for start in range(0, len(records), BATCH):
+            batch = records[start:start + BATCH]
+            r = http.post(host.rstrip("/") + "/test-support/residence-record-batches", json={"records": batch},
+                          timeout=60)
             if r.status_code != 200:
-                raise click.ClickException(f"{host} refused the record of {body['residence_card_number']}: "
+                raise click.ClickException(f"{host} refused the records {start + 1}–{start + len(batch)}: "
                                            f"HTTP {r.status_code} {r.text[:300]}")
+
+
+BATCH = 300   # the most putResidenceRecords takes (a bulk file's persons)
 
 
 def choice_problem(category: str, procedure: str, status: str) -> tuple[str, str] | None:

@@ -138,13 +138,29 @@ class BulkInput(Base):
     filename: Mapped[str] = mapped_column(String(255))
     content: Mapped[bytes] = mapped_column(LargeBinary)
     rows: Mapped[int] = mapped_column(Integer)
-    state: Mapped[str] = mapped_column(String(20))              # uploaded | queued | processed
+    state: Mapped[str] = mapped_column(String(20))   # uploaded | queued | processed; 2026: read → submitted
     accepted: Mapped[int] = mapped_column(Integer, default=0)
     defective: Mapped[int] = mapped_column(Integer, default=0)
     defects_json: Mapped[str] = mapped_column(Text, default="[]")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
     queued_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     processed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    bulk_number: Mapped[str | None] = mapped_column(String(20), nullable=True, unique=True)   # 2026 一括申請番号
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}
+
+
+class Attachment(Base):
+    """A file attached to a row of a bulk upload before 申込む (003 §5.3.3, §5.3.4: the photo and PDFs per row,
+    20 files and 25 MB with the photo), then to the application the row became."""
+
+    __tablename__ = "attachments"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    stored_file_id: Mapped[int] = mapped_column(ForeignKey("stored_files.id", ondelete="CASCADE"), index=True)
+    bulk_input_id: Mapped[int | None] = mapped_column(ForeignKey("bulk_inputs.id", ondelete="CASCADE"), nullable=True,
+                                                      index=True)
+    line: Mapped[int | None] = mapped_column(Integer, nullable=True)   # the row's line in the file
+    application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"),
+                                                       nullable=True, index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)

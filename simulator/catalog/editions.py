@@ -51,6 +51,13 @@ class Edition:
     bulk_error_mail_minutes: int = 3                 # FAQ Q4-25 「数分後」 (rasim: 3)
     bulk_reading: str = "worker"                     # 004 §2.5.7: rows registered in the background (worker);
                                                      # 003 §5.3.1: read at upload, 正常/要確認 per row (at_upload)
+    row_files_max: int = 0                           # 003 §5.3.4: a bulk row's files, 20 with the photo (2024: none,
+                                                     # photo and PDF per application from the list, 004 §2.7)
+    row_files_max_bytes: int = 0                     # 003 §5.3.4 「合計25MB」 with the photo (25 × 1024²: rasim)
+    photo_aspect: str = ""                           # 003 §4.2.2, §5.3.3 「縦 4:横 3」 (2024: not checked, 004 §3.1)
+    photo_aspect_tolerance: float = 0.02             # rasim: 003 gives no tolerance; ±2 % of height / width
+    pdf_error_files: str = "flag"                    # FAQ Q4-2: a restricted or non-conforming PDF is taken and
+                                                     # flagged (flag); 003 §5.3.4: refused with a message (refuse)
     application_data: str = ""                       # whose operation matrix and transitions (default: its own)
     extra: dict = field(default_factory=dict)
 

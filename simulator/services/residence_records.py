@@ -11,7 +11,7 @@ from sqlalchemy import select
 from simulator.adapters.db_applications import ResidenceRecord
 from simulator.catalog import places
 from simulator.domain import person_checks as checks
-from simulator.domain.errors import Problems, RuleViolation
+from simulator.domain.errors import Problem, Problems, RuleViolation
 from simulator.domain.validators import Invalid, has_control, validate
 from simulator.services.context import Ctx
 
@@ -73,6 +73,44 @@ def put(ctx: Ctx, body: dict[str, Any]) -> dict[str, Any]:
     ctx.db.flush()
     ctx.audit("residence_record.put", f"residence_record:{record.id}")
     return view(record)
+
+
+def put_many(ctx: Ctx, body: dict[str, Any]) -> dict[str, Any]:
+    """Many records in one request (as many as a bulk file's persons): all are checked first, and one refused
+    record stores none — each problem's field names the record (records[3].birth_date)."""
+    records = body.get("records")
+    limit = ctx.ed.bulk_max_rows
+    if not isinstance(records, list) or not 1 <= len(records) <= limit:
+        raise RuleViolation.one("RASIM400E", "records", 理由=f"records: a list of 1 to {limit} records")
+    problems: list[Problem] = []
+    for i, record in enumerate(records):
+        if not isinstance(record, dict):
+            problems.append(Problem("RASIM400E", f"records[{i}]", {"理由": "a record is an object"}))
+            continue
+        wrong = _wrong_types(record)
+        if wrong:
+            problems += [Problem("RASIM400E", f"records[{i}].{k}", {"理由": reason}) for k, reason in wrong]
+            continue
+        try:
+            _check(record)
+        except RuleViolation as refused:
+            problems += [Problem(p.code, f"records[{i}].{p.field}", p.params) for p in refused.problems]
+    if problems:
+        raise RuleViolation(problems, status=422)
+    return {"records": [put(ctx, record) for record in records]}
+
+
+def _wrong_types(record: dict[str, Any]) -> list[tuple[str, str]]:
+    """What the body of a single putResidenceRecord would refuse before the rules: an unknown key, a wrong type."""
+    wrong = []
+    for key, value in record.items():
+        if key not in FIELDS and key not in ("name", "kanji_name", "abroad"):
+            wrong.append((str(key)[:40], "unknown field"))
+        elif key == "abroad" and not isinstance(value, bool):
+            wrong.append((key, "abroad must be boolean"))
+        elif key != "abroad" and not isinstance(value, str):
+            wrong.append((key, f"{key} must be string"))
+    return wrong
 
 
 def view(record: ResidenceRecord) -> dict[str, Any]:

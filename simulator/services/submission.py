@@ -45,6 +45,14 @@ def submit(ctx: Ctx, account: Account, application_id: int) -> dict[str, Any]:
     if problems:
         raise RuleViolation(problems)
     companions = list(ctx.db.scalars(select(Application).where(Application.parent_id == app.id)))
+    mark_submitted(ctx, account, app, companions)
+    return row_of(ctx, app, companions) | {"notified_to": [account.email, app.applicant_email]}
+
+
+def mark_submitted(ctx: Ctx, account: Account, app: Application, companions: list[Application]) -> None:
+    """申請完了 with 受付日 = today and the 申請受付仮番号, its mail to the user and to the applicant's address,
+    and the 申請受付番号 due the next day: the end of a submission, one application or each row of a bulk one."""
+    today = ctx.now.date()
     for a in [app, *companions]:
         a.state = next_state(ctx.ed.applications_edition, a.state, "submitted")
         a.submitted_at, a.received_on = ctx.now, today
@@ -59,7 +67,6 @@ def submit(ctx: Ctx, account: Account, application_id: int) -> dict[str, Any]:
     ctx.schedule(due, "receipt_numbering", account.id, application_id=app.id)
     ctx.audit("application.submitted", f"application:{app.id}", provisional_number=app.provisional_number,
               companions=[c.id for c in companions])
-    return row_of(ctx, app, companions) | {"notified_to": [account.email, app.applicant_email]}
 
 
 def _procedure(key: str) -> str:

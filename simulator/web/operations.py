@@ -19,6 +19,7 @@ from simulator.web.schemas import admits, body_schema, json_type, query_schema
 
 JSON_TYPES: dict[str, tuple[type, ...]] = {
     "string": (str,), "boolean": (bool,), "integer": (int,), "number": (int, float), "object": (dict,),
+    "array": (list,),
 }
 
 

@@ -15,14 +15,28 @@ RECORD = {"residence_card_number": S, "ed_number": S, "name": S, "nationality": 
           "address_municipality": S, "address_street": S, "moved_in_on": S, "status_of_residence": S,
           "period_of_stay": S, "stay_expires_on": S, "card_valid_until": S, "abroad": B, "kanji_name": S}
 
+RECORD_REQUIRED = ["name", "nationality", "sex", "birth_date", "address_municipality"]
+RECORD_SCHEMA = {k: {"type": v} | ({"maxLength": 200} if v == S else {}) for k, v in RECORD.items()}
+
 
 @operation(bp, P, "PUT", "/residence-records", "putResidenceRecord",
            "Create or replace the residence record of a card number (or ED number, or a newborn without either): "
            "name as on the card (HOUMU MIDDLE TAROU), nationality, sex, birth date, address (municipality code), "
            "move-in day, status, period, expiry, abroad", "residence-records", body=RECORD,
-           required=["name", "nationality", "sex", "birth_date", "address_municipality"])
+           required=RECORD_REQUIRED)
 def put_record(body: dict) -> Any:
     return run(residence_records.put, body, actor="test-support")
+
+
+@operation(bp, P, "POST", "/residence-record-batches", "putResidenceRecords",
+           "putResidenceRecord for up to 300 records at once (a bulk file's persons): all or none — a refused "
+           "record stores none, and each problem's field names it (records[3].birth_date)", "residence-records",
+           body={"records": {"type": "array", "minItems": 1, "maxItems": 300,
+                             "items": {"type": "object", "properties": RECORD_SCHEMA, "additionalProperties": False,
+                                       "required": RECORD_REQUIRED}}},
+           required=["records"])
+def put_records(body: dict) -> Any:
+    return run(residence_records.put_many, body, actor="test-support")
 
 
 @operation(bp, P, "GET", "/residence-records/<number>", "getResidenceRecord", "The residence record of a card number",
