@@ -58,6 +58,11 @@ def provisional_number(year: int, application_id: int) -> str:
     return f"96{year:04d}{application_id:010d}"
 
 
+def bulk_number(year: int, bulk_id: int) -> str:
+    """一括申請番号 (003 §5.3.5; its format is not stated): rasim's B, the year, ten digits."""
+    return f"B{year:04d}{bulk_id:010d}"
+
+
 def receipt_number(prefix: str, type_code: str, group: str, year: int, serial: int) -> str:
     """e.g. receipt_number('東オン', 'E', 'N', 2026, 1) == '東オンEN26000001'."""
     group_part = "" if type_code in GROUPLESS else group

@@ -22,7 +22,7 @@ from simulator.domain import bulk_format, receipt
 from simulator.domain.applications import next_state, refusal
 from simulator.domain.errors import Problems, RuleViolation
 from simulator.domain.forms import validate_form
-from simulator.services import bulk_rows, system
+from simulator.services import bulk_reading, bulk_row_files, bulk_rows, system
 from simulator.services.application_rows import rule_row
 from simulator.services.context import Ctx
 from simulator.services.events import handler
@@ -42,13 +42,8 @@ def describe(ctx: Ctx, bulk: BulkInput) -> dict[str, Any]:
             "application_ids": [a.id for a in made if a.state != "bulk_error"], "error_application_id": error,
             "created_at": bulk.created_at.isoformat(),
             "processed_at": bulk.processed_at.isoformat() if bulk.processed_at else None,
-            **({"read_result": _read_result(bulk)} if bulk.state == "read" else {})}
-
-
-def _read_result(bulk: BulkInput) -> list[dict[str, Any]]:
-    words = catalog.labels()["ja"]
-    label = {ROW_OK: words["bulk.row_ok"], ROW_NEEDS_CHECK: words["bulk.row_needs_check"]}
-    return [{**r, "status_label": label[r["status"]]} for r in json.loads(bulk.defects_json)]
+            **({"read_result": bulk_reading.read_result(ctx, bulk)} if bulk.state == bulk_reading.READ else {}),
+            **({"bulk_number": bulk.bulk_number, "count": bulk.accepted} if bulk.bulk_number else {})}
 
 
 def check_upload_step1(ctx: Ctx, account: Account, values: dict[str, Any]) -> dict[str, Any]:
@@ -79,65 +74,48 @@ def upload(ctx: Ctx, account: Account, values: dict[str, Any], filename: str, da
     ctx.db.flush()
     ctx.audit("bulk_input.uploaded", f"bulk_input:{bulk.id}", rows=len(rows), procedure=bulk.procedure)
     if ctx.ed.bulk_reading == READ_AT_UPLOAD:
-        return read_at_upload(ctx, account, bulk, step1)
+        bulk_reading.read_at_upload(ctx, account, bulk, step1)
     return describe(ctx, bulk)
 
 
 READ_AT_UPLOAD = "at_upload"
-ROW_OK, ROW_NEEDS_CHECK = "ok", "needs_check"
-
-
-def read_at_upload(ctx: Ctx, account: Account, bulk: BulkInput, step1: dict[str, Any]) -> dict[str, Any]:
-    """003 §5.3.1 [一括申請読込結果]: every row read now, 正常 or 要確認 with its defects (the same checks as
-    the worker's); the upload is saved and replaces the one saved before (§5.2: only the last is kept)."""
-    for old in ctx.db.scalars(select(BulkInput).where(BulkInput.account_id == account.id, BulkInput.state == "read",
-                                                      BulkInput.id != bulk.id)):
-        ctx.db.delete(old)
-    checked = bulk_rows.check_file(ctx, account, step1, bulk.filename, bulk.content)
-    bulk.defects_json = json.dumps([_read_row(r) for r in checked.rows], ensure_ascii=False, default=str)
-    bulk.state = "read"
-    bulk.defective = sum(1 for r in checked.rows if r.defects)
-    bulk.accepted = len(checked.rows) - bulk.defective
-    return describe(ctx, bulk)
-
-
-def _read_row(r: bulk_rows.RowResult) -> dict[str, Any]:
-    return {"line": r.line, "applicant_name": r.applicant_name, "birth_date": r.birth_date,
-            "status": ROW_NEEDS_CHECK if r.defects else ROW_OK, "errors": [d.as_dict() for d in r.defects],
-            "values": r.values}
 
 
 def saved(ctx: Ctx, account: Account) -> dict[str, Any]:
-    """「前回保存された一括申請からの再開」 [再開する] (003 §5.2): the last upload's 読込結果."""
-    bulk = ctx.db.scalars(select(BulkInput).where(BulkInput.account_id == account.id, BulkInput.state == "read")
-                          .order_by(BulkInput.id.desc())).first()
-    if bulk is None:
-        raise RuleViolation.one("RASIM404E", "bulk_input_id")
-    return describe(ctx, bulk)
+    return describe(ctx, bulk_reading.saved(ctx, account))
 
 
 def fix_row(ctx: Ctx, account: Account, bulk_id: int, line: int, values: dict[str, Any]) -> dict[str, Any]:
-    """[申込詳細] 「修正する」 (003 §5.3.2): the row's values as corrected, checked again; 正常 when clean."""
-    bulk = own_bulk(ctx, account, bulk_id)
-    if bulk.state != "read":
-        raise RuleViolation.one("RASIM404E", "bulk_input_id")
-    rows = json.loads(bulk.defects_json)
-    row = next((r for r in rows if r["line"] == line), None)
-    if row is None:
-        raise RuleViolation.one("RASIM404E", "line")
-    if not isinstance(values, dict) or not all(isinstance(v, dict) for v in values.values()):
-        raise RuleViolation.one("RASIM400E", "values", 理由="values by step: {\"step2_1\": {...}, ...}")
-    step1 = {"procedure": bulk.procedure, "status_of_residence": bulk.status_of_residence,
-             "hsp_activity": bulk.hsp_activity}
-    lay = bulk_format.layout(account.category, bulk.procedure, bulk.status_of_residence)
-    checked = bulk_rows.check_values(ctx, account, step1, lay, bulk_rows.RowResult(line, [], values))
-    rows[rows.index(row)] = _read_row(checked)
-    bulk.defects_json = json.dumps(rows, ensure_ascii=False, default=str)
-    bulk.defective = sum(1 for r in rows if r["status"] == ROW_NEEDS_CHECK)
-    bulk.accepted = len(rows) - bulk.defective
-    ctx.audit("bulk_input.row_fixed", f"bulk_input:{bulk.id}", line=line,
-              status=ROW_NEEDS_CHECK if checked.defects else ROW_OK)
-    return describe(ctx, bulk)
+    return describe(ctx, bulk_reading.fix_row(ctx, account, bulk_id, line, values))
+
+
+def attach_row_photo(ctx: Ctx, account: Account, bulk_id: int, line: int, filename: str, data: bytes) -> dict[str, Any]:
+    bulk = bulk_reading.read_bulk(ctx, account, bulk_id, line)
+    bulk_row_files.attach_photo(ctx, account, bulk, line, filename, data)
+    return describe(ctx, bulk_reading.refresh(ctx, bulk))
+
+
+def attach_row_document(ctx: Ctx, account: Account, bulk_id: int, line: int, filename: str, received: Any,
+                        files_dir: Any) -> dict[str, Any]:
+    try:
+        bulk = bulk_reading.read_bulk(ctx, account, bulk_id, line)
+    except RuleViolation:
+        from simulator.adapters import uploads
+
+        uploads.discard(received)
+        raise
+    bulk_row_files.attach_document(ctx, account, bulk, line, filename, received, files_dir)
+    return describe(ctx, bulk_reading.refresh(ctx, bulk))
+
+
+def remove_row_file(ctx: Ctx, account: Account, bulk_id: int, line: int, file_id: int) -> dict[str, Any]:
+    bulk = bulk_reading.read_bulk(ctx, account, bulk_id, line)
+    bulk_row_files.remove(ctx, bulk, line, file_id)
+    return describe(ctx, bulk_reading.refresh(ctx, bulk))
+
+
+def submit_read(ctx: Ctx, account: Account, bulk_id: int) -> dict[str, Any]:
+    return describe(ctx, bulk_reading.submit(ctx, account, bulk_id))
 
 
 def own_bulk(ctx: Ctx, account: Account, bulk_id: Any) -> BulkInput:

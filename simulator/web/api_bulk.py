@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, current_app, request
 
 from simulator.services import bulk_filing
-from simulator.web.api_applications import as_user
+from simulator.web.api_applications import PDF_TYPES, PHOTO_TYPES, as_user, files_dir, receive_capped
 from simulator.web.operations import operation
 
 bp = Blueprint("api_bulk", __name__, url_prefix="/api/v1")
@@ -91,3 +91,43 @@ def saved(token: str) -> Any:
            "bulk", body={"values": OBJ}, required=["values"], auth=True)
 def fix_row(bulk_input_id: int, line: int, body: dict, token: str) -> Any:
     return as_user(token, bulk_filing.fix_row, bulk_input_id, line, body.get("values") or {})
+
+
+@operation(bp, P, "POST", "/bulk-inputs/<int:bulk_input_id>/submission", "submitBulkInput",
+           "Edition 2026: 一括申請を申込む (003 §5.3.5) — every row 正常 (else RASIM459E with each row's defects): each "
+           "row an application in 申請完了 with its 受付仮番号, the 一括申請番号 and 一括申請件数 (count); mails per "
+           "applicant", "bulk", body={}, auth=True, status=201)
+def submit(bulk_input_id: int, token: str) -> Any:
+    return as_user(token, bulk_filing.submit_read, bulk_input_id)
+
+
+@operation(bp, P, "PUT", "/bulk-inputs/<int:bulk_input_id>/rows/<int:line>/photo", "attachBulkRowPhoto",
+           "Edition 2026: 顔写真を登録する for a row (003 §5.3.3): a JPEG of 縦4:横3 as the body (?filename=), replacing "
+           "the row's photo; counts toward the row's 20 files and 25 MB (RASIM455E–457E)", "bulk",
+           query={"filename": S}, auth=True, upload=PHOTO_TYPES)
+def attach_photo(bulk_input_id: int, line: int, query: dict, token: str) -> Any:
+    data = read_capped(_edition().row_files_max_bytes)
+    return as_user(token, bulk_filing.attach_row_photo, bulk_input_id, line, query.get("filename", ""), data)
+
+
+@operation(bp, P, "POST", "/bulk-inputs/<int:bulk_input_id>/rows/<int:line>/documents", "attachBulkRowDocument",
+           "Edition 2026: 資料を添付する for a row (003 §5.3.4): one PDF as the body (?filename=), repeated for more; the "
+           "photo included at most 20 files and 25 MB (RASIM456E, 457E); a PDF with security settings or not ISO "
+           "32000-1 is RASIM458E", "bulk", query={"filename": S}, auth=True, status=201, upload=PDF_TYPES)
+def attach_document(bulk_input_id: int, line: int, query: dict, token: str) -> Any:
+    received = receive_capped(_edition().row_files_max_bytes)
+    return as_user(token, bulk_filing.attach_row_document, bulk_input_id, line, query.get("filename", ""), received,
+                   files_dir())
+
+
+@operation(bp, P, "DELETE", "/bulk-inputs/<int:bulk_input_id>/rows/<int:line>/files/<int:file_id>",
+           "removeBulkRowFile", "Edition 2026: [削除] of a row's photo or document (its file_id in the read result)",
+           "bulk", auth=True)
+def remove_file(bulk_input_id: int, line: int, file_id: int, token: str) -> Any:
+    return as_user(token, bulk_filing.remove_row_file, bulk_input_id, line, file_id)
+
+
+def _edition() -> Any:
+    from simulator.catalog import edition
+
+    return edition(current_app.config["RASIM_EDITION"])

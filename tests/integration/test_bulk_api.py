@@ -239,7 +239,9 @@ def test_the_offline_validator_reports_what_the_server_registers(app, api: Api, 
     server = [e for entry in b.errors(done["error_application_id"]).get_json()["entries"] for e in entry["errors"]]
     assert offline["defects"] == server
     assert [e for r in read["read_result"] for e in r["errors"]] == server
-    assert [r["status_label"] for r in read["read_result"]] == ["正常"] + ["要確認"] * 10   # last: 118E
+    # every row 要確認: the first, sound, only for the photo its applicant must have (no file holds photos)
+    assert [r["status_label"] for r in read["read_result"]] == ["要確認"] * 11   # last: 118E
+    assert [e["code"] for e in read["read_result"][0]["file_errors"]] == ["WZBAM179E"]
     found = {d["code"] for d in server}
     assert {"WZBAM008E", "WZBAM001E", "WZBAM101E", "WZBAM005E", "WZBAM111E", "WZBAM003E", "WZBAM105E",
             "WZBAM236E", "WZBAM113E", "WZBAM118E"} <= found, found
@@ -252,9 +254,10 @@ def test_2026_reads_the_file_at_upload_and_a_row_is_fixed_online(app, api: Api, 
     use_edition(app, "2026")
     bad = row_values(people[1], step2_1={"home_town": "Hanoi"})
     first = b.upload(csv_of([row_values(people[0]), bad])).get_json()
-    assert first["state"] == "read" and (first["accepted"], first["defective"]) == (1, 1)
+    assert first["state"] == "read" and (first["accepted"], first["defective"]) == (0, 2)
     assert [(r["line"], r["status"], r["status_label"]) for r in first["read_result"]] == [
-        (2, "ok", "正常"), (3, "needs_check", "要確認")]
+        (2, "needs_check", "要確認"), (3, "needs_check", "要確認")]   # row 2 only for its photo (WZBAM179E)
+    assert [(len(r["errors"]), len(r["file_errors"])) for r in first["read_result"]] == [(0, 1), (1, 1)]
     assert first["read_result"][1]["errors"][0]["code"] == "WZBAM008E"
     assert not rows(app, Application)   # nothing is an application before 申込む
     still = bad | {"step2_1": bad["step2_1"] | {"home_town": "Ｈａｎｏｉ", "occupation": "あ" * 41}}
@@ -262,7 +265,7 @@ def test_2026_reads_the_file_at_upload_and_a_row_is_fixed_online(app, api: Api, 
     assert [e["code"] for e in r.get_json()["read_result"][1]["errors"]] == ["WZBAM003E"]   # 申込詳細 again
     fixed = bad | {"step2_1": bad["step2_1"] | {"home_town": "ハノイ市"}}
     r = b.api.call("PUT", f"/api/v1/bulk-inputs/{first['id']}/rows/3", {"values": fixed}, token=b.token, expect=200)
-    assert [row["status"] for row in r.get_json()["read_result"]] == ["ok", "ok"]
+    assert [row["errors"] for row in r.get_json()["read_result"]] == [[], []]
     assert b.api.call("GET", "/api/v1/bulk-inputs/saved", token=b.token, expect=200).get_json()["id"] == first["id"]
     second = b.upload(csv_of([row_values(people[2])])).get_json()   # a new upload replaces the saved one
     assert b.api.call("GET", "/api/v1/bulk-inputs/saved", token=b.token, expect=200).get_json()["id"] == second["id"]
