@@ -118,6 +118,12 @@ def submit_read(ctx: Ctx, account: Account, bulk_id: int) -> dict[str, Any]:
     return describe(ctx, bulk_reading.submit(ctx, account, bulk_id))
 
 
+def layout_for(ctx: Ctx, account: Account, bulk_id: int) -> bulk_format.Layout:
+    """The columns of one of the user's uploads (the cells [申込詳細] shows and reads back)."""
+    bulk = own_bulk(ctx, account, bulk_id)
+    return bulk_format.layout(account.category, bulk.procedure, bulk.status_of_residence)
+
+
 def own_bulk(ctx: Ctx, account: Account, bulk_id: Any) -> BulkInput:
     bulk = ctx.db.get(BulkInput, bulk_id) if isinstance(bulk_id, int) else None
     if bulk is None or bulk.account_id != account.id:

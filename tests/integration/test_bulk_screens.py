@@ -4,6 +4,7 @@ browser without JavaScript: menu → STEP1 → the file → the ticks → STEP4 
 the file's own refusals in the red block with the 「！」 on the file chooser."""
 from __future__ import annotations
 
+import re
 from io import BytesIO
 from typing import Any
 
@@ -120,3 +121,51 @@ def test_the_menu_links_the_three_templates_and_one_downloads(api: Api, b: Brows
     assert "在留資格を選択して、テンプレートをダウンロードしてください。" in b.text()
     got = b.client.get("/templates/bulk/extension_of_stay/template.xlsx?status=professor")
     assert got.status_code == 200 and got.data.startswith(b"PK")   # the lawyer's layout, an .xlsx
+
+
+# --- edition 2026: [一括申請読込結果], [申込詳細], 申込む, [一括申請完了] (003 §5.2–§5.3.5) ---------------------
+
+def test_2026_read_fix_photo_apply_and_resume_on_the_screens(app: Any, api: Api, b: Browser, auth_id: str) -> None:
+    from tests.support.api import use_edition
+    from tests.support.application_flow import jpeg, pdf
+
+    good = professor(api, "AB12345678CD", "HOUMU MIDDLE TAROU")
+    bad = professor(api, "AB12345679CD", "SATO HANAKO")
+    use_edition(app, "2026")
+    on_screens(b, auth_id)
+    to_upload(b)
+    assert "前回保存された一括申請からの再開" not in b.text()
+    upload(b, csv_of([row_values(good), row_values(bad, step2_1={"home_town": "Hanoi"})]))
+    assert "/read" in b.path and "一括申請読込結果" in b.text()
+    assert "ファイル行数 氏名 生年月日 ステータス 操作" in b.text()
+    assert re.findall(r'<td class="status">(.*?)</td>', b.html) == ["要確認", "要確認"]
+    read_url = b.path
+    b.post(read_url, {"action": "apply"}, status="RASIM459E")   # 申込む while a row is 要確認
+    # row 3: the ▲ item (本国における居住地, half-width) re-entered, then its photo and a PDF
+    b.get(read_url.replace("/read", "/rows/3"))
+    assert "申込詳細" in b.text() and "▲" in b.html and "WZBAM" not in b.text()
+    cell = re.search(r'name="(cell:\d+)" value="Hanoi"', b.html).group(1)
+    b.post(b.path, {"action": "fix", cell: "Hanoi2"})   # still wrong: 申込詳細 again, with what was typed
+    assert b.path.endswith("/rows/3") and "▲" in b.html and f'name="{cell}" value="Hanoi2"' in b.html
+    b.post(b.path, {"action": "fix", cell: "ハノイ市"})
+    assert b.path == read_url
+    for line in (2, 3):
+        b.get(read_url.replace("/read", f"/rows/{line}"))
+        b.post(b.path, {"action": "photo", "photo": (BytesIO(jpeg(300, 400)), "face.jpg")},
+               content_type="multipart/form-data")
+        assert "face.jpg" in b.text() and 'id="row-status">正常' in b.html
+    b.post(b.path, {"action": "document", "document": (BytesIO(pdf()), "資料.pdf")}, content_type="multipart/form-data")
+    assert "資料.pdf" in b.text() and "合計20ファイル、顔写真含め25MBまで添付できます。" in b.text()
+    b.post(b.path, {"action": "document", "document": (BytesIO(b"GIF89a"), "資料.pdf")},
+           content_type="multipart/form-data", status="WZBAM185E")
+    # the saved upload is offered again on the upload screen
+    to_upload(b)
+    assert "前回保存された一括申請からの再開" in b.text()
+    b.get(re.search(r'id="resume-button" href="([^"]+)"', b.html).group(1))
+    assert b.path == read_url
+    assert re.findall(r'<td class="status">(.*?)</td>', b.html) == ["正常", "正常"]
+    b.post(read_url, {"action": "apply"})
+    assert "一括申請完了" in b.text() and "一括申請が完了しました。" in b.text()
+    number = re.search(r'id="bulk-number">(\w+)<', b.html).group(1)
+    assert number.startswith("B") and re.search(r'id="bulk-count">2<', b.html)
+    assert len(api.mails(kind="application_completed")) == 2

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
-from simulator.web.screens import (applications, applications_list, bulk, bulk_templates, card, forms, guard,  # noqa: F401
+from simulator.web.screens import (applications, applications_list, bulk, bulk_read, bulk_templates, card, forms, guard,  # noqa: F401
                                    public, support, ui, user)  # (routes)
 from simulator.web.screens.base import bp
 

@@ -66,8 +66,12 @@ def _bulk_body_limit(endpoint: str | None, values: dict[str, Any] | None) -> Non
 
 def _upload_page(errors: FormErrors, status: int = 200) -> Any:
     chosen = session.get(CHOICE) or {}
+    try:   # 「前回保存された一括申請からの再開」 when an upload read before is saved (003 §5.2)
+        saved = guard.as_user(bulk_filing.saved)
+    except RuleViolation:
+        saved = None
     return page("bulk_upload.html", status, errors=errors, heading=_heading(chosen.get("procedure")),
-                bar=step_bar("STEP2"))
+                bar=step_bar("STEP2"), saved=saved)
 
 
 @bp.route("/applications/bulk/file", methods=["GET", "POST"])
@@ -89,6 +93,8 @@ def bulk_upload() -> Any:
         bulk = guard.as_user(bulk_filing.upload, chosen, file.filename, data)
     except RuleViolation as refused:
         return _upload_page(FormErrors.of(refused), refused.status)
+    if "read_result" in bulk:   # read at once (003 §5.3.1): [一括申請読込結果]
+        return redirect(url_for("screens.bulk_read", bulk_input_id=bulk["id"]))
     return redirect(url_for("screens.bulk_confirm", bulk_input_id=bulk["id"]))
 
 
