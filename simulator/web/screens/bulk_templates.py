@@ -9,16 +9,18 @@ from flask import Response, abort, request, url_for
 from simulator import catalog
 from simulator.bulk_generate import PROCEDURES, choice_problem
 from simulator.bulk_template import template
+from simulator.domain import bulk_format
 from simulator.web.screens import guard
 from simulator.web.screens.base import bp
 from simulator.web.screens.ui import edition, page, t
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DEFAULT_CATEGORY = "host_org_staff"   # rasim: the templates of a visitor who is not logged in
 
 
 def _category() -> str:
-    return guard.as_user(lambda ctx, account: account.category) if guard.logged_in() else DEFAULT_CATEGORY
+    if guard.logged_in():
+        return guard.as_user(lambda ctx, account: account.category)
+    return bulk_format.settings()["templates"]["visitor_category"]   # a visitor not logged in
 
 
 def _statuses(category: str, procedure: str) -> list[dict[str, str]]:
