@@ -14,8 +14,12 @@ def problem_json(p: Problem, ed: catalog.Edition | None = None) -> dict[str, Any
     ja, en = msg.render(p.params)
     if ed is None:
         ed = catalog.edition(current_app.config["RASIM_EDITION"]) if has_app_context() else catalog.edition()
-    return {"code": p.code, "message": catalog.fill(ja, ed, "ja"), "message_en": catalog.fill(en, ed, "en"),
-            "field": p.field}
+    out = {"code": p.code, "message": catalog.fill(ja, ed, "ja"), "message_en": catalog.fill(en, ed, "en"),
+           "field": p.field}
+    reason = p.params.get("理由")
+    if reason and reason not in ja:   # why, where the system's message does not say (141E, 143E: which row, what)
+        out["reason"] = reason
+    return out
 
 
 def error_response(v: RuleViolation):  # noqa: ANN201

@@ -252,6 +252,7 @@ def openapi(title: str, version: str, ed: Any, prefixes: tuple[str, ...] | None 
             "schemas": {"Errors": {"type": "object", "required": ["errors"], "properties": {"errors": {
                 "type": "array", "items": {"type": "object", "properties": {
                     "code": {"type": "string"}, "message": {"type": "string"}, "message_en": {"type": "string"},
-                    "field": {"type": "string", "nullable": True}}}}}}},
+                    "field": {"type": "string", "nullable": True},
+                    "reason": {"type": "string", "description": "rasim: why, where the message does not say"}}}}}}},
         },
     }

@@ -7,6 +7,7 @@ from typing import Any
 
 from simulator.services import bulk_filing, residence_records, submission
 from simulator.web.operations import operation
+from simulator.web.schemas import NO_NUL
 from simulator.web.runtime import run
 from simulator.web.test_support import P, bp
 
@@ -16,7 +17,7 @@ RECORD = {"residence_card_number": S, "ed_number": S, "name": S, "nationality": 
           "period_of_stay": S, "stay_expires_on": S, "card_valid_until": S, "abroad": B, "kanji_name": S}
 
 RECORD_REQUIRED = ["name", "nationality", "sex", "birth_date", "address_municipality"]
-RECORD_SCHEMA = {k: {"type": v} | ({"maxLength": 200} if v == S else {}) for k, v in RECORD.items()}
+RECORD_SCHEMA = {k: {"type": v} | ({"maxLength": 200, "pattern": NO_NUL} if v == S else {}) for k, v in RECORD.items()}
 
 
 @operation(bp, P, "PUT", "/residence-records", "putResidenceRecord",

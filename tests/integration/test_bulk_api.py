@@ -72,7 +72,9 @@ def test_the_file_of_another_status_or_a_row_of_another_procedure_is_143E(app, b
     with Unchanged(app):
         assert codes(b.upload(bulk_format.write_rows(engineer, [["在留期間更新許可申請"]]), expect=422)) == ["WZBAM143E"]
         other = row_values(people[1], step1={"status_of_residence": "instructor"})
-        assert codes(b.upload(csv_of([row_values(people[0]), other]), expect=422)) == ["WZBAM143E"]
+        r = b.upload(csv_of([row_values(people[0]), other]), expect=422)
+        assert codes(r) == ["WZBAM143E"]
+        assert r.get_json()["errors"][0]["reason"] == "line 3: status_of_residence differs from STEP1"   # rasim
         # the header only: no applicant
         assert codes(b.upload(csv_of([]), expect=422)) == ["WZBAM143E"]
 
