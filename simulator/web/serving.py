@@ -15,6 +15,11 @@ from gunicorn.app.base import BaseApplication
 
 THREADS = 8          # requests a worker answers at once
 TIMEOUT = 120        # seconds a request may take (a 300-row file registered in a request, a slow disk)
+# how long an idle kept-alive connection stays open. gunicorn's default of 2 s (rasim had 5) suits a proxy in
+# front; served directly, a client that reuses its connection after that idle time races the close and gets
+# "Remote end closed connection without response" (seen in load runs: a busy worker's main loop checks the
+# timeouts late). 65 s outlasts the idle time of the usual HTTP clients, as nginx's 75 s does.
+KEEPALIVE = 65
 
 
 class _Gunicorn(BaseApplication):
@@ -42,7 +47,7 @@ def options(host: str, port: int, workers: int, threads: int = THREADS,
             post_worker_init: Callable[[Any], None] | None = None) -> dict[str, Any]:
     bind = f"[{host}]:{port}" if ":" in host and not host.startswith("[") else f"{host}:{port}"
     return {"bind": bind, "workers": workers, "worker_class": "gthread", "threads": threads, "timeout": TIMEOUT,
-            "graceful_timeout": 10, "keepalive": 5, "accesslog": "-", "post_worker_init": post_worker_init,
+            "graceful_timeout": 10, "keepalive": KEEPALIVE, "accesslog": "-", "post_worker_init": post_worker_init,
             "control_socket_disable": True}   # gunicorn 25+: one shared ~/.gunicorn socket would clash between servers
 
 
