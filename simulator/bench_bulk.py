@@ -11,10 +11,13 @@ Figures only: nothing here passes or fails on a timing. Progress goes to stderr,
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
 import shutil
 import sys
 import tempfile
+import threading
 import time
 import tracemalloc
 from pathlib import Path
@@ -26,13 +29,13 @@ from simulator.bench_applications import InProcess, median_ms, say
 TODAY = dt.date(2024, 4, 1)
 
 
-def one_file(bench: InProcess, rows: int, seed: int, memory: bool = False) -> dict[str, float]:
-    """One file uploaded and registered; with `memory`, under tracemalloc (slower: its time is not reported)."""
+def one_file(bench: InProcess, rows: int, seed: int, memory: bool = False, resident: bool = False) -> dict[str, float]:
+    """One file uploaded and registered; with `memory` under tracemalloc (slower: its time is not reported), with
+    `resident` the resident set sampled meanwhile."""
     from simulator.bulk_generate import generate
 
     made = generate(rows, "extension_of_stay", "professor", category="lawyer", seed=seed, today=TODAY)
-    for body in made.records:
-        bench.call("PUT", "/test-support/residence-records", body)
+    bench.call("POST", "/test-support/residence-record-batches", {"records": made.records})
     t0 = time.perf_counter()
     bulk = bench.call("POST", "/api/v1/bulk-inputs", data=made.csv, content_type="text/csv", expect=201,
                       query_string={**made.step1, "filename": "bench.csv"})
@@ -41,14 +44,46 @@ def one_file(bench: InProcess, rows: int, seed: int, memory: bool = False) -> di
                expect=202)
     if memory:
         tracemalloc.start()
+    rss = RssPeak() if resident else None
     t0 = time.perf_counter()
-    done = bench.call("GET", f"/api/v1/bulk-inputs/{bulk['id']}")   # the due batch runs in this unit of work
+    with rss or contextlib.nullcontext():
+        done = bench.call("GET", f"/api/v1/bulk-inputs/{bulk['id']}")   # the due batch runs in this unit of work
     register = time.perf_counter() - t0
     peak = tracemalloc.get_traced_memory()[1] if memory else 0
     tracemalloc.stop()
     if done["state"] != "processed" or done["accepted"] != rows:
         raise click.ClickException(f"the batch was not registered whole: {done}")
-    return {"upload": upload, "register": register, "peak": peak, "bytes": len(made.csv)}
+    return {"upload": upload, "register": register, "peak": peak, "bytes": len(made.csv),
+            "rss_idle": rss.idle if rss else 0, "rss_peak": rss.peak if rss else 0}
+
+
+def rss_bytes() -> int:
+    """The resident set of this process now (Linux: /proc/self/statm), 0 where that cannot be read."""
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+class RssPeak:
+    """The highest resident set while the block runs, sampled every 2 ms by a thread, and the one before it."""
+
+    def __enter__(self) -> "RssPeak":
+        self.idle = self.peak = rss_bytes()
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+        return self
+
+    def _sample(self) -> None:
+        while not self._done.wait(0.002):
+            self.peak = max(self.peak, rss_bytes())
+
+    def __exit__(self, *exc: object) -> None:
+        self._done.set()
+        self._thread.join()
+        self.peak = max(self.peak, rss_bytes())
 
 
 def offline(rows: int, seed: int) -> float:
@@ -112,7 +147,9 @@ def bulk_bench(rows: int, runs: int, quick: bool) -> None:
                 for n in bar:
                     results.append(one_file(bench, rows, seed=100 + n))
             say("one more file under tracemalloc, for the memory …")
-            peak = one_file(bench, rows, seed=999, memory=True)["peak"]
+            measured = one_file(bench, rows, seed=999, memory=True)
+            say("and one with the resident set sampled …")
+            measured |= {k: v for k, v in one_file(bench, rows, seed=998, resident=True).items() if k.startswith("rss")}
             baseline = bench.bare_inserts(200)
         finally:
             bench.close()
@@ -132,4 +169,8 @@ def bulk_bench(rows: int, runs: int, quick: bool) -> None:
     click.echo(f"    registration by the worker          median {reg:10.1f} ms   ({reg / rows:.2f} ms a row)")
     click.echo(f"    bare insert baseline                median {base:10.3f} ms   (one row, one commit)")
     click.echo(f"    a registered row / a bare insert: ×{reg / rows / base:.1f}" if base else "    ratio: n/a")
-    click.echo(f"    peak Python memory while registering: {peak / 2**20:.1f} MiB (tracemalloc, one file)")
+    click.echo(f"    peak Python memory while registering: {measured['peak'] / 2**20:.1f} MiB (tracemalloc, one file)")
+    if measured["rss_idle"]:
+        click.echo(f"    resident set while registering: {measured['rss_peak'] / 2**20:.1f} MiB at its peak, "
+                   f"{(measured['rss_peak'] - measured['rss_idle']) / 2**20:+.1f} MiB above the "
+                   f"{measured['rss_idle'] / 2**20:.1f} MiB of the process before (the baseline)")
