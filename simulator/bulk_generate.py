@@ -102,9 +102,9 @@ def choice_problem(category: str, procedure: str, status: str) -> tuple[str, str
     """(option, what is wrong) when S11 would not take this STEP1 choice for a file (a file for it would be
     refused whole), None when it would."""
     from simulator import catalog
-    from simulator.domain import eligibility, input_plan
-    from simulator.domain.errors import Problems
-    from simulator.domain.forms import validate_form
+    from simulator.domain import input_plan
+    from simulator.domain.errors import RuleViolation
+    from simulator.services.bulk_filing import step1_for_file
 
     if category not in [c.key for c in catalog.categories()]:
         return "--category", f"one of {', '.join(c.key for c in catalog.categories())}"
@@ -112,11 +112,11 @@ def choice_problem(category: str, procedure: str, status: str) -> tuple[str, str
         return "--procedure", f"one of {', '.join(PROCEDURES)}"
     if status not in {r["key"] for r in catalog.table("statuses_of_residence.csv")}:
         return "--status", "a key of catalog/statuses_of_residence.csv"
-    problems = Problems()
-    validate_form(catalog.form("application_step1"), {"procedure": procedure, "status_of_residence": status}, problems)
-    found = problems.items or eligibility.step1_problems(category, procedure, status, bureau_contacted=False)
-    if found:   # S11 has no 事前相談 tick nor 主たる活動内容 to give with a generated file
-        return "--status", f"{category} cannot file {procedure} / {status} this way ({found[0].code} on {found[0].field})"
+    try:   # S11's own question; a generated file has no 事前相談 tick nor 主たる活動内容 to give
+        step1_for_file(category, {"procedure": procedure, "status_of_residence": status})
+    except RuleViolation as refused:
+        found = refused.problems[0]
+        return "--status", f"{category} cannot file {procedure} / {status} this way ({found.code} on {found.field})"
     if "step2_4" in input_plan.plan(category, procedure, status).keys:
         return "--status", "the 高度専門職 statuses (主たる活動内容, points table) are not generated"
     return None

@@ -57,6 +57,12 @@ def _unknown_fields(form: Any, values: dict[str, Any]) -> None:
 
 
 def check_step1(ctx: Ctx, account: Account, values: dict[str, Any], companion: bool) -> dict[str, Any]:
+    return step1_of(account.category, values, companion)
+
+
+def step1_of(category: str, values: dict[str, Any], companion: bool = False) -> dict[str, Any]:
+    """STEP1's checks for a user of `category` (RuleViolation with the system's codes), the choice cleaned;
+    nothing but the category of the user is needed, so the template tools ask the same question offline."""
     form = catalog.form("companion_step1" if companion else "application_step1")
     _unknown_fields(form, values)
     if not companion and values.get("procedure") in input_plan.COMPANION_PROCEDURES:
@@ -66,7 +72,7 @@ def check_step1(ctx: Ctx, account: Account, values: dict[str, Any], companion: b
     cleaned = validate_form(form, values, problems)
     problems.raise_if_any()
     if not companion:
-        found = eligibility.step1_problems(account.category, cleaned["procedure"], cleaned["status_of_residence"],
+        found = eligibility.step1_problems(category, cleaned["procedure"], cleaned["status_of_residence"],
                                            bool(cleaned.get("bureau_contacted")))
         if found:
             raise RuleViolation(found)

@@ -47,10 +47,15 @@ def describe(ctx: Ctx, bulk: BulkInput) -> dict[str, Any]:
 
 
 def check_upload_step1(ctx: Ctx, account: Account, values: dict[str, Any]) -> dict[str, Any]:
-    """S11: the same STEP1 as an individual input (WZBAM001E, 117E, 289E, …), for a procedure with a template."""
-    from simulator.services.application_input import check_step1
+    return step1_for_file(account.category, values)
 
-    cleaned = check_step1(ctx, account, values, companion=False)
+
+def step1_for_file(category: str, values: dict[str, Any]) -> dict[str, Any]:
+    """S11: the same STEP1 as an individual input (WZBAM001E, 117E, 289E, …), for a procedure with a template;
+    the screens, the API, `rasim bulk generate/template/export` and the template page all ask this."""
+    from simulator.services.application_input import step1_of
+
+    cleaned = step1_of(category, values)
     if cleaned["procedure"] not in bulk_format.settings()["procedures"]:
         raise RuleViolation.one("RASIM400E", "procedure", 理由="no bulk template for this 申請種別 (004 §2.5.1)")
     return {k: cleaned.get(k) for k in bulk_format.settings()["step1"]["fields"]}
