@@ -83,7 +83,7 @@ def template(procedure: str, status: str, category: str = "host_org_staff", edit
                     list_ranges[options] = f"{quote_sheetname(lists.title)}!${lc}$1:${lc}${len(options)}"
                 check = DataValidation(type="list", formula1=list_ranges[options], allow_blank=True,
                                        showErrorMessage=True, errorTitle=col.header[:32],
-                                       error=words["bulk.rule_list"])
+                                       error=words["bulk.template_not_in_list"])
                 check.add(f"{letter}{FIRST_ROW}:{letter}{last}")
                 ws.add_data_validation(check)
     wb.custom_doc_props.append(StringProperty(name="rasim_procedure", value=procedure))

@@ -66,6 +66,7 @@ def test_the_workbook_has_the_layouts_sheets_headers_rules_and_pulldowns() -> No
         checked = {}
         for dv in ws.data_validations.dataValidation:
             assert dv.type == "list" and str(dv.sqref).endswith(f"{FIRST_ROW + 299}")
+            assert dv.showErrorMessage and dv.error == words["bulk.template_not_in_list"]   # a word typed in: refused
             ref = re.match(r"'?[^!']+'?!\$([A-Z]+)\$1:\$\1\$(\d+)", dv.formula1)
             words_of = [lists[f"{ref.group(1)}{r}"].value for r in range(1, int(ref.group(2)) + 1)]
             checked[str(dv.sqref).split(":")[0].rstrip("0123456789")] = words_of
