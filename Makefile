@@ -43,7 +43,8 @@ run: system-deps $(STAMPS)/venv
 # in-process); pass 2 the account, security, concurrency and schemathesis tests and the scenarios again
 # on a real PostgreSQL server that the tests start themselves, plus the applications API and the multi-process
 # tests; pass 3 the screens and account flows under edition 2026 (test_editions.py); pass 4 the
-# conformance run over HTTP.
+# conformance runs over HTTP: the FAQ's suite against a 2024 simulator, the current system's (features/2026/)
+# against a 2026 simulator.
 test: install
 	$(VENV)/bin/ruff check simulator virtual_card conformance tests
 	$(PY) -m pytest -p no:cacheprovider tests --ignore=tests/postgres
@@ -53,10 +54,11 @@ test: install
 	    tests/integration/test_security.py tests/integration/test_concurrency.py \
 	    tests/integration/test_openapi_fuzz.py \
 	    tests/integration/test_applications_api.py tests/integration/test_applications_list_api.py \
-	    tests/integration/test_bulk_api.py \
-	    tests/test_conformance_inprocess.py tests/postgres
+	    tests/integration/test_bulk_api.py tests/integration/test_bulk_2026.py \
+	    tests/test_conformance_inprocess.py tests/test_conformance_2026_inprocess.py tests/postgres
 	RASIM_EDITION=2026 $(PY) -m pytest -p no:cacheprovider tests/integration/test_editions.py
 	$(VENV)/bin/rasim conformance run --report artifacts/conformance
+	$(VENV)/bin/rasim conformance run --edition 2026 --report artifacts/conformance-2026
 
 lint: install
 	$(VENV)/bin/ruff check simulator virtual_card conformance tests

@@ -2,6 +2,7 @@
 list the FAQ items that no scenario covers yet."""
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -12,6 +13,7 @@ from pathlib import Path
 import click
 
 from conformance import faq
+from conformance.bdd import EDITIONS, SOURCES
 from conformance.lint import RULES
 
 HERE = Path(__file__).resolve().parent
@@ -45,13 +47,20 @@ def conformance() -> None:
 @click.option("--without-card-scenarios", is_flag=True,
               help="Leave out the My Number Card scenarios (@jpki) on purpose, e.g. against a target whose "
                    "cards folder you cannot reach.")
+@click.option("--edition", type=click.Choice(EDITIONS), default="2024", show_default=True,
+              help="Which suite: 2024 (the FAQ's, features/) or 2026 (the current system's, features/2026/, seed "
+                   "003). A simulator this command starts (or runs in process) serves that edition.")
 @click.option("-x", "--exitfirst", is_flag=True, help="Stop at the first failing scenario.")
 @click.option("--pytest-arg", "pytest_args", multiple=True, metavar="ARG", help="Extra argument for pytest.")
 def run(target: str | None, report_dir: str, tags: str | None, in_process: bool, database_url: str | None,
-        workers: int, cards_dir: str | None, without_card_scenarios: bool, exitfirst: bool,
+        workers: int, cards_dir: str | None, without_card_scenarios: bool, edition: str, exitfirst: bool,
         pytest_args: tuple[str, ...]) -> None:
     """Run the scenarios and write the reports. Exit code 0 only when every scenario passed."""
     import pytest
+
+    os.environ["RASIM_CONFORMANCE_EDITION"] = edition   # read when faq_scenarios.py binds the feature files
+    if not target:
+        os.environ["RASIM_EDITION"] = edition            # the simulator this run starts, or runs in process
 
     if target and in_process:
         raise click.UsageError("--target and --in-process exclude each other")
@@ -84,7 +93,8 @@ def run(target: str | None, report_dir: str, tags: str | None, in_process: bool,
         args.append("-x")
     args += list(pytest_args)
     where = target or ("in-process" if in_process else "a simulator started for this run")
-    click.echo(f"rasim conformance: running the FAQ scenarios against {where}" + (f" (tags {tags})" if tags else ""))
+    click.echo(f"rasim conformance: running the edition {edition} scenarios ({SOURCES[edition]}) against {where}"
+               + (f" (tags {tags})" if tags else ""))
     started = time.monotonic()
     code = pytest.main(args)
     click.echo(f"rasim conformance: finished in {time.monotonic() - started:.1f} s, exit code {int(code)}; "

@@ -32,3 +32,26 @@ class BulkCalls:
 
     def bulk_template(self, procedure: str, status: str) -> Any:
         return self.download(f"/templates/bulk/{procedure}/template.xlsx?status={status}")  # type: ignore[attr-defined]
+
+    # -- edition 2026 (003 §5.2–§5.3.5) -------------------------------------------------------------------
+    def saved_bulk_input(self, token: str | None) -> Any:
+        return self.call("GET", f"{API}/bulk-inputs/saved", token=token)  # type: ignore[attr-defined]
+
+    def fix_bulk_row(self, token: str | None, bulk_id: int, line: int, values: dict[str, Any]) -> Any:
+        return self.call("PUT", f"{API}/bulk-inputs/{bulk_id}/rows/{line}", {"values": values},  # type: ignore[attr-defined]
+                         token=token)
+
+    def bulk_row_photo(self, token: str | None, bulk_id: int, line: int, filename: str, data: bytes) -> Any:
+        return self.upload("PUT", f"{API}/bulk-inputs/{bulk_id}/rows/{line}/photo", data,  # type: ignore[attr-defined]
+                           "image/jpeg", token=token, params={"filename": filename})
+
+    def bulk_row_document(self, token: str | None, bulk_id: int, line: int, filename: str, data: bytes) -> Any:
+        return self.upload("POST", f"{API}/bulk-inputs/{bulk_id}/rows/{line}/documents", data,  # type: ignore[attr-defined]
+                           "application/pdf", token=token, params={"filename": filename})
+
+    def remove_bulk_row_file(self, token: str | None, bulk_id: int, line: int, file_id: int) -> Any:
+        return self.call("DELETE", f"{API}/bulk-inputs/{bulk_id}/rows/{line}/files/{file_id}",  # type: ignore[attr-defined]
+                         token=token)
+
+    def submit_bulk_input(self, token: str | None, bulk_id: int) -> Any:
+        return self.call("POST", f"{API}/bulk-inputs/{bulk_id}/submission", {}, token=token)  # type: ignore[attr-defined]

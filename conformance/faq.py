@@ -11,6 +11,12 @@ FAQ_ITEMS = HERE / "faq-items.csv"
 COVERAGE = HERE / "coverage.csv"
 FEATURES = HERE.parent / "features"
 TAG = re.compile(r"^Q(\d+)-(\d+)$")
+SECTION_TAG = re.compile(r"^003-(\d+(?:\.\d+)*)$")   # a section of seed 003 (the edition 2026 suite): @003-5.3.1
+
+
+def is_source_tag(name: str) -> bool:
+    """An FAQ number (@Q4-23) or a section of seed 003 (@003-5.3.1): what a scenario checks, for the reports."""
+    return bool(TAG.match(name) or SECTION_TAG.match(name))
 
 
 @dataclass(frozen=True)
@@ -28,9 +34,12 @@ class CoverageEntry:
     reason: str
 
 
-def faq_key(faq: str) -> tuple[int, int]:
+def faq_key(faq: str) -> tuple[int, ...]:
     m = TAG.match(faq)
-    return (int(m.group(1)), int(m.group(2))) if m else (999, 999)
+    if m:
+        return (int(m.group(1)), int(m.group(2)))
+    section = SECTION_TAG.match(faq)
+    return (1000, *(int(n) for n in section.group(1).split("."))) if section else (9999,)
 
 
 def load_items(path: Path = FAQ_ITEMS) -> list[FaqItem]:

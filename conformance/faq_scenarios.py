@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pytest_bdd import scenarios
 
-from conformance.bdd import FEATURES_DIR, quiet_faq_marks
+from conformance.bdd import feature_files, quiet_faq_marks, suite_edition
 from conformance.steps import *
 
 with quiet_faq_marks():
-    scenarios(str(FEATURES_DIR))
+    scenarios(*feature_files(suite_edition()))

@@ -25,7 +25,7 @@ import pytest
 
 from conformance.card import UNKNOWN_CARDS_DIR
 from conformance.client import RasimClient
-from conformance.faq import TAG
+from conformance.faq import faq_key, is_source_tag
 from conformance.report import ScenarioResult, write_reports
 
 CARD_TAG = "jpki"   # features tag the My Number Card scenarios with @jpki
@@ -112,16 +112,12 @@ def _edition(client: RasimClient) -> str | None:
 # -- selection by FAQ number ---------------------------------------------------------------------------------
 
 def faq_tags_of(item: pytest.Item) -> list[str]:
-    return sorted({m.name for m in item.iter_markers() if TAG.match(m.name)}, key=_faq_sort)
-
-
-def _faq_sort(tag: str) -> tuple[int, int]:
-    m = TAG.match(tag)
-    return (int(m.group(1)), int(m.group(2))) if m else (999, 999)
+    return sorted({m.name for m in item.iter_markers() if is_source_tag(m.name)}, key=faq_key)
 
 
 def tag_selector(expr: str) -> Any:
-    """'Q12-7,Q2-14' (any of), 'Q12' (a whole section), 'not Q2-14' or '~Q2-14' (exclude)."""
+    """'Q12-7,Q2-14' (any of), 'Q12' (a whole section), 'not Q2-14' or '~Q2-14' (exclude); for the 2026 suite
+    '003-5.3' (that section of seed 003 and its subsections)."""
     include, exclude = [], []
     for part in re.split(r"[,\s]+(?=(?:not\s+|~)?@?Q)|,", expr.strip()):
         part = part.strip()
@@ -132,6 +128,8 @@ def tag_selector(expr: str) -> Any:
         (exclude if negative else include).append(name)
 
     def matches(tag: str, name: str) -> bool:
+        if name.startswith("003-"):
+            return tag == name or tag.startswith(name + ".")
         return tag == name or ("-" not in name and tag.startswith(name + "-"))
 
     def selected(tags: list[str]) -> bool:

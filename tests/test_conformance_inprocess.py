@@ -8,12 +8,12 @@ from collections.abc import Iterator
 import pytest
 from pytest_bdd import scenarios
 
-from conformance.bdd import FEATURES_DIR, quiet_faq_marks
+from conformance.bdd import feature_files, quiet_faq_marks
 from conformance.client import RasimClient
 from conformance.steps import *
 
 with quiet_faq_marks():   # the tags @Q12-7 … become marks; the runner's plugin registers them
-    scenarios(str(FEATURES_DIR))
+    scenarios(*feature_files("2024"))
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from conformance.steps.applications_input import *
 from conformance.steps.applications_list import *
 from conformance.steps.applications_people import *
 from conformance.steps.bulk import *
+from conformance.steps.bulk_2026 import *
 from conformance.steps.cards import *
 from conformance.steps.common import *
 from conformance.steps.effects import *

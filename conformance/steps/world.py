@@ -17,8 +17,8 @@ import pytest
 
 from conformance.client import RasimClient, Reply
 
-PASSWORD = "Abcd1234!"
-NEW_PASSWORD = "Wxyz9876#"
+PASSWORD = "Abcd12345!"   # valid in both editions (2026: 10–20 characters, all four kinds)
+NEW_PASSWORD = "Wxyz98765#"
 BIRTH_DATE = "1980-01-02"
 ORGANISATION_KINDS = {"所属機関": "host", "公益法人": "public_interest", "登録支援機関": "registered_support"}
 AGENT_KINDS = {"弁護士": "lawyer", "行政書士": "scrivener"}
