@@ -95,11 +95,14 @@ def upload_command(file: Path, host: str, auth_id: str, password: str, procedure
 
 
 def _read_result(bulk: dict[str, Any]) -> None:
-    rows = bulk.get("read_result", [])
-    _print_defects(rows)
-    bad = sum(1 for r in rows if r.get("errors"))
+    """Edition 2026: each row's defects (of its values, and of its files: a photo it must have), then the counts
+    by the server's own 正常 / 要確認 (a row with no defect in the file may still wait for its photo)."""
     from simulator import catalog
+    from simulator.services.bulk_reading import ROW_NEEDS_CHECK
 
+    rows = bulk.get("read_result", [])
+    _print_defects([{"errors": r.get("errors", []) + r.get("file_errors", [])} for r in rows])
+    bad = sum(1 for r in rows if r.get("status") == ROW_NEEDS_CHECK)
     words = catalog.labels()["ja"]
     click.echo(f"{len(rows)} applicants read: {len(rows) - bad} {words['bulk.row_ok']}, {bad} {words['bulk.row_needs_check']}")
     sys.exit(1 if bad else 0)

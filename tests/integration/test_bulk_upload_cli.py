@@ -50,3 +50,23 @@ def test_generate_validate_upload(tmp_path: Path) -> None:
         wrong = rasim("bulk", "upload", str(csv), "--host", served.url, "--auth-id", auth_id, "--password", "nope",
                       *choice, "--declare")
         assert wrong.returncode == 2 and "login refused: WZBAM" in wrong.stderr
+
+
+def test_the_2026_read_result_counts_the_servers_statuses_and_prints_every_defect(capsys) -> None:  # noqa: ANN001
+    """A row without a defect in the file but waiting for its photo is 要確認, as the server says."""
+    import pytest
+
+    from simulator.bulk_upload import _read_result
+
+    photo = {"line": 2, "column": "顔写真", "code": "WZBAM179E", "message": "顔写真を添付しなければ申請できません。"}
+    home = {"line": 3, "column": "身分事項_本国における居住地", "code": "WZBAM008E", "message": "全角で入力してください。"}
+    bulk = {"read_result": [
+        {"line": 2, "status": "needs_check", "errors": [], "file_errors": [photo]},
+        {"line": 3, "status": "needs_check", "errors": [home], "file_errors": []},
+        {"line": 4, "status": "ok", "errors": [], "file_errors": []}]}
+    with pytest.raises(SystemExit) as ended:
+        _read_result(bulk)
+    out = capsys.readouterr().out
+    assert ended.value.code == 1
+    assert "3 applicants read: 1 正常, 2 要確認" in out
+    assert "line 2, 顔写真: WZBAM179E" in out and "line 3, 身分事項_本国における居住地: WZBAM008E" in out
