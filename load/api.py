@@ -17,6 +17,7 @@ from locust.exception import StopUser
 from locust.runners import STATE_CLEANUP, STATE_STOPPED, STATE_STOPPING
 
 from load import files
+from simulator.bulk_generate import BATCH
 
 PASSWORD = "Ld12345!"
 TS = "/test-support"
@@ -86,8 +87,8 @@ class Filer:
         return dt.datetime.fromisoformat(self.call("GET", f"{TS}/clock")["now"]).date()
 
     def put_records(self, records: list[dict[str, Any]]) -> None:
-        for start in range(0, len(records), 300):   # the most putResidenceRecords takes
-            self.call("POST", f"{TS}/residence-record-batches", json={"records": records[start:start + 300]})
+        for start in range(0, len(records), BATCH):   # the most putResidenceRecords takes
+            self.call("POST", f"{TS}/residence-record-batches", json={"records": records[start:start + BATCH]})
 
     # -- bulk -----------------------------------------------------------------------------------------
     def upload(self, step1: dict[str, str], filename: str, data: bytes) -> dict[str, Any]:

@@ -95,7 +95,14 @@ def put_records(host: str, records: list[dict[str, Any]]) -> None:
                                            f"HTTP {r.status_code} {r.text[:300]}")
 
 
-BATCH = 300   # the most putResidenceRecords takes (a bulk file's persons)
+def _batch() -> int:
+    """The most putResidenceRecords takes: a bulk file's persons (catalog/editions.py bulk_max_rows)."""
+    from simulator.catalog import edition
+
+    return edition().bulk_max_rows
+
+
+BATCH = _batch()
 
 
 def choice_problem(category: str, procedure: str, status: str) -> tuple[str, str] | None:

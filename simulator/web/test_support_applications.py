@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from simulator.catalog import edition
 from simulator.services import bulk_filing, residence_records, submission
 from simulator.web.operations import operation
 from simulator.web.schemas import NO_NUL
@@ -16,6 +17,7 @@ RECORD = {"residence_card_number": S, "ed_number": S, "name": S, "nationality": 
           "address_municipality": S, "address_street": S, "moved_in_on": S, "status_of_residence": S,
           "period_of_stay": S, "stay_expires_on": S, "card_valid_until": S, "abroad": B, "kanji_name": S}
 
+MAX_RECORDS = edition().bulk_max_rows   # a bulk file's persons (the service checks the serving edition's)
 RECORD_REQUIRED = ["name", "nationality", "sex", "birth_date", "address_municipality"]
 RECORD_SCHEMA = {k: {"type": v} | ({"maxLength": 200, "pattern": NO_NUL} if v == S else {}) for k, v in RECORD.items()}
 
@@ -32,7 +34,7 @@ def put_record(body: dict) -> Any:
 @operation(bp, P, "POST", "/residence-record-batches", "putResidenceRecords",
            "putResidenceRecord for up to 300 records at once (a bulk file's persons): all or none — a refused "
            "record stores none, and each problem's field names it (records[3].birth_date)", "residence-records",
-           body={"records": {"type": "array", "minItems": 1, "maxItems": 300,
+           body={"records": {"type": "array", "minItems": 1, "maxItems": MAX_RECORDS,
                              "items": {"type": "object", "properties": RECORD_SCHEMA, "additionalProperties": False,
                                        "required": RECORD_REQUIRED}}},
            required=["records"])
