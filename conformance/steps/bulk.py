@@ -84,6 +84,7 @@ def upload(world: World, user: str, applicants: list[str], procedure_words: str)
     reply = world.record(_as(world, user, lambda t: world.client.upload_bulk_input(t, step1, "申請情報一括.csv", data)))
     world.scratch["bulk"] = {"user": user, "applicants": applicants, "id": reply.json.get("id") if reply.ok else None,
                              "layout": layout}
+    world.scratch.setdefault("bulk_ids", []).append(world.scratch["bulk"]["id"])
 
 
 def _names(text: str) -> list[str]:

@@ -133,3 +133,14 @@ def resumed_last(world: World) -> None:
     bulk = _bulk(world)
     assert shown["id"] == bulk["id"] and "read_result" in shown, (shown.get("id"), bulk["id"])
     assert [r["line"] for r in shown["read_result"]] == [n + 2 for n in range(len(bulk["applicants"]))]
+
+
+@then("その前にアップロードした一括申請は残っていない")
+def earlier_gone(world: World) -> None:
+    """003 §5.2: 「前回アップロードした保存データは削除されます」 — the earlier upload is unknown now."""
+    bulk = _bulk(world)
+    earlier = [i for i in world.scratch.get("bulk_ids", []) if i and i != bulk["id"]]
+    assert earlier, "no earlier upload in this scenario"
+    for bulk_id in earlier:
+        reply = _as(world, bulk["user"], lambda t, i=bulk_id: world.client.bulk_input(t, i))
+        assert reply.status == 404, f"the earlier upload {bulk_id} is still there: {reply.describe()}"
