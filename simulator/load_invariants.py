@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from simulator.adapters.db import Account, Mail
 from simulator.adapters.db_applications import Application, BulkInput
-from simulator.services.application_input import IN_PROGRESS
+from simulator.domain.applications import in_progress_states
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,9 @@ def uploads_processed(db: Session) -> Invariant:
 
 
 def one_in_progress(db: Session) -> Invariant:
+    from simulator.catalog import edition
+
+    IN_PROGRESS = in_progress_states(edition().applications_edition)   # noqa: N806 - the serving edition's
     twice = list(db.execute(select(Application.record_id, func.count()).where(
         Application.record_id.is_not(None), Application.parent_id.is_(None), Application.state.in_(IN_PROGRESS))
         .group_by(Application.record_id).having(func.count() > 1)))

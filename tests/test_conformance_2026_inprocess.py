@@ -18,8 +18,9 @@ with quiet_faq_marks():
 
 
 @pytest.fixture
-def rasim(app) -> Iterator[RasimClient]:  # noqa: ANN001
+def rasim(app, monkeypatch) -> Iterator[RasimClient]:  # noqa: ANN001
     use_edition(app, "2026")
+    monkeypatch.setenv("RASIM_CONFORMANCE_EDITION", "2026")   # the suite's words (003 §7.1), as the CLI sets it
     client = RasimClient.in_process(app)
     yield client
     client.close()

@@ -36,7 +36,7 @@ def _values_for(world: World, form: str, inp: dict[str, Any]) -> dict[str, Any]:
         return {"nationality": r["nationality"], "applicant_name": name, "birth_date_applicant": r["birth_date"],
                 "sex_applicant": r["sex"], "marital_status": "no", "home_town": "ハノイ市",
                 "residence_pref_city": r["address_municipality"], "residence_street": r["address_street"],
-                "has_relatives": "no", "card_receipt_method": "post", "applicant_email": a.email}
+                "has_relatives": "no", "applicant_email": a.email, **r.get("_receipt", {"card_receipt_method": "post"})}
     if form == "details_extension_of_stay":
         return {**stay, **card, "desired_period": desired, "extension_reason": "引き続き同じ会社で勤務するため",
                 "criminal_record": "no", **contact}

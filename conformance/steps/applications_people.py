@@ -121,6 +121,14 @@ def desired_period(world: World, who: str, period: str) -> None:
     p.record["_desired_period"] = PERIODS[period]
 
 
+@given(parsers.parse("申請人「{who}」の在留カードは東京出入国在留管理局の窓口で受け取る"))
+def receipt_at_counter(world: World, who: str) -> None:
+    """The input's 受領方法 窓口 with its 受領官署 (FAQ Q5-1: where no card is posted)."""
+    p = world.person(who)
+    assert p.record is not None
+    p.record["_receipt"] = {"card_receipt_method": "counter", "receiving_office": "tokyo"}
+
+
 @given(parsers.re(r"外国人「(?P<who>[^」]+)」が在留期限「(?P<expires>[^」]+)」の在留記録を持ち、"
                   r"マイナンバーカードで利用者情報登録を完了している"))
 def foreign_national_with_record(world: World, who: str, expires: str) -> None:

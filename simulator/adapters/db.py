@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import (Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text, create_engine,
+from sqlalchemy import (Boolean, Date, DateTime, Float, ForeignKey, Integer, LargeBinary, String, Text, create_engine,
                         event)
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
@@ -158,6 +158,8 @@ class Mail(Base):
     account_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
     url: Mapped[str | None] = mapped_column(String(500), nullable=True)
     smtp_result: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    attachment_name: Mapped[str | None] = mapped_column(String(100), nullable=True)   # the electronic COE (FAQ Q8-2)
+    attachment: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
 
 
 class AuditEntry(Base):

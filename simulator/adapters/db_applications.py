@@ -87,6 +87,8 @@ class Application(Base):
     document_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_files.id"), nullable=True)
     bulk_input_id: Mapped[int | None] = mapped_column(ForeignKey("bulk_inputs.id", ondelete="SET NULL"),
                                                       nullable=True, index=True)
+    decision: Mapped[str | None] = mapped_column(String(10), nullable=True)      # approved | refused
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}

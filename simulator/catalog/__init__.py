@@ -222,6 +222,13 @@ def _mails() -> dict[str, Any]:
         return tomllib.load(f)
 
 
+@lru_cache(maxsize=None)
+def receipt() -> dict[str, Any]:
+    """catalog/receipt.toml: fees, documents and postal exclusions of receiving a card or certificate."""
+    with open(HERE / "receipt.toml", "rb") as f:
+        return tomllib.load(f)
+
+
 def mail_template(kind: str) -> dict[str, str]:
     data = _mails()
     t = dict(data["kind"][kind])

@@ -58,6 +58,12 @@ class Edition:
     photo_aspect_tolerance: float = 0.02             # rasim: 003 gives no tolerance; ±2 % of height / width
     pdf_error_files: str = "flag"                    # FAQ Q4-2: a restricted or non-conforming PDF is taken and
                                                      # flagged (flag); 003 §5.3.4: refused with a message (refuse)
+    correction_reminder_days: int = 0                # 003 §7.2 参考: the request mail again after 7 days (2024: none)
+    coe_reminder_days: int = 0                       # 003 §7.4: the COE mail again every 7 days while unregistered
+    coe_reminder_months: int = 3                     # 003 §7.4: … until 3 months after the COE was issued
+    receipt_change_result_minutes: int = 60          # 003 §7.3: the result of 受領方法変更申出 comes later (rasim: 1 h)
+    postal_receipt_documents_days: int = 14          # FAQ Q6-9: send the documents within 14 days of the mail
+    coe_receipt_path: str = "/coe-receipt/{id}"      # 004 §2.14.2: the mail's URL opens S27 (2026: the list, §7.4)
     application_data: str = ""                       # whose operation matrix and transitions (default: its own)
     extra: dict = field(default_factory=dict)
 

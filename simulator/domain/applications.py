@@ -51,8 +51,10 @@ def operations(edition: str) -> dict[str, OperationRule]:
 
 
 def refusal(edition: str, operation: str, row: Row) -> str | None:
-    """The code that refuses `operation` on `row`, or None when the row allows it."""
-    return operations(edition)[operation].refusal(row)
+    """The code that refuses `operation` on `row`, or None when the row allows it (an operation the
+    edition does not have: RASIM473E)."""
+    rule = operations(edition).get(operation)
+    return rule.refusal(row) if rule else "RASIM473E"
 
 
 @cache
@@ -85,3 +87,10 @@ def substate_labels(edition: str) -> dict[tuple[str, str], tuple[str, str]]:
 def state_labels(edition: str) -> dict[str, tuple[str, str]]:
     return {r["key"]: (r["label_ja"], r["label_en"]) for r in catalog.table("application_statuses.csv")
             if r["edition"] == edition}
+
+
+@cache
+def in_progress_states(edition: str) -> tuple[str, ...]:
+    """The states in which an application is 「前回の申請が処理中」 for its person (WZBAM118E, FAQ Q4-8)."""
+    return tuple(r["key"] for r in catalog.table("application_statuses.csv")
+                 if r["edition"] == edition and r["in_progress"] == "true")

@@ -63,6 +63,45 @@ def bulk_number(year: int, bulk_id: int) -> str:
     return f"B{year:04d}{bulk_id:010d}"
 
 
+def coe_number(prefix: str, group: str, year: int, serial: int) -> str:
+    """在留資格認定証明書番号 (004 §5.3): e.g. coe_number('札オン', 'I', 2022, 82) == '札オン認(XP)I22-000082'."""
+    return f"{prefix}認(XP){group}{year % 100:02d}-{serial:06d}"
+
+
+def postal_exclusion(rules: dict, status_of_residence: str | None, desired_period: str | None,
+                     birth_date: dt.date | None, today: dt.date) -> str | None:
+    """Why a residence card may not be received by post (FAQ Q5-1 (1) and (3), Q6-7), or None. `rules` is
+    catalog.receipt()["postal_exclusions"]. Exclusion (2), a kanji name added, is asked for at the counter
+    (Q5-4): the system cannot know it."""
+    if status_of_residence in rules["no_card_statuses"] or desired_period in rules["no_card_periods"]:
+        return rules["reason_no_card"]
+    if birth_date is not None and age_on(birth_date, today) < PHOTO_AGE:
+        months = rules["sixteenth_birthday_months"]
+        sixteenth = _add_years(birth_date, PHOTO_AGE)
+        limit = _add_months(today, months)
+        if sixteenth <= limit:
+            return rules["reason_sixteen"]
+    return None
+
+
+def _add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:   # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for d in (day.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, d)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
 def receipt_number(prefix: str, type_code: str, group: str, year: int, serial: int) -> str:
     """e.g. receipt_number('東オン', 'E', 'N', 2026, 1) == '東オンEN26000001'."""
     group_part = "" if type_code in GROUPLESS else group

@@ -16,7 +16,7 @@ from simulator.adapters.db_applications import Application, ApplicationInput
 from simulator.catalog import places
 from simulator.domain import eligibility, input_plan, receipt
 from simulator.domain import person_checks as checks
-from simulator.domain.applications import next_state, refusal
+from simulator.domain.applications import in_progress_states, next_state, refusal
 from simulator.domain.errors import Problem, Problems, RuleViolation
 from simulator.domain.forms import validate_form
 from simulator.services import residence_records
@@ -24,7 +24,6 @@ from simulator.services.system import refuse_during_maintenance
 from simulator.services.application_rows import row_of, rule_row
 from simulator.services.context import Ctx
 
-IN_PROGRESS = ("input_complete", "submitted", "under_examination")   # 「前回の申請が処理中」 (WZBAM118E)
 
 
 def _values(inp: ApplicationInput) -> dict[str, dict[str, Any]]:
@@ -222,7 +221,7 @@ def same_person(parent: Application, merged: dict[str, Any]) -> bool:
 def pending_for(ctx: Ctx, record_id: int, other_than: int | None = None) -> bool:
     """Is an application of this person in progress (in anyone's list)? FAQ Q4-8: one at a time."""
     q = select(Application.id).where(Application.record_id == record_id, Application.parent_id.is_(None),
-                                     Application.state.in_(IN_PROGRESS))
+                                     Application.state.in_(in_progress_states(ctx.ed.applications_edition)))
     if other_than is not None:
         q = q.where(Application.id != other_than)
     return ctx.db.scalars(q.limit(1)).first() is not None

@@ -22,6 +22,7 @@ from simulator.services.applications import check_operation, own_application
 from simulator.services.context import Ctx
 
 PDF_EXTENSIONS = (".pdf",)
+CARD_PROCEDURES = ("change_of_status", "extension_of_stay", "acquisition_of_status")   # a residence card (Q5-1)
 
 
 def refused_file(code: str, field: str) -> RuleViolation:
@@ -83,6 +84,7 @@ def set_receipt_method(ctx: Ctx, account: Account, application_id: int, values: 
     problems = receipt.receipt_problems(app.procedure, method, office)
     if problems:
         raise RuleViolation(problems)
+    refuse_excluded_post(ctx, app, method)
     before = (app.receipt_method, app.receiving_office)
     app.receipt_method, app.receiving_office = method, office
     if app.state != "input_complete" and before != (method, office):
@@ -91,6 +93,16 @@ def set_receipt_method(ctx: Ctx, account: Account, application_id: int, values: 
                  receipt_number=app.receipt_number or app.provisional_number or "", method=words)
     ctx.audit("application.receipt_method", f"application:{app.id}", method=method, office=office)
     return row_of(ctx, app)
+
+
+def refuse_excluded_post(ctx: Ctx, app: Application, method: str | None) -> None:
+    """FAQ Q5-1 (1), (3) and Q6-7: no card by post when none is issued or its validity is renewed (RASIM471E)."""
+    if method != "post" or app.procedure not in CARD_PROCEDURES:
+        return
+    reason = receipt.postal_exclusion(catalog.receipt()["postal_exclusions"], app.status_of_residence,
+                                      app.desired_period, app.applicant_birth_date, ctx.now.date())
+    if reason:
+        raise RuleViolation.one("RASIM471E", receipt.method_field(app.procedure), 理由=reason)
 
 
 def attach_documents(ctx: Ctx, account: Account, application_id: int, filename: str, received: uploads.Received,

@@ -66,6 +66,10 @@ class Ctx:
         return m
 
     # links sent by mail -------------------------------------------------------------------------
+    def url(self, path: str) -> str:
+        """An address of this deployment, for a mail."""
+        return f"{self.base_url.rstrip('/')}{path}"
+
     def new_link(self, purpose: str, account_id: int, valid: dt.timedelta, path: str,
                  **payload: object) -> tuple[str, Link]:
         token = secrets.token_urlsafe(24)

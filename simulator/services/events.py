@@ -26,7 +26,9 @@ def handler(kind: str) -> Callable[[Handler], Handler]:
     return register
 
 
-HANDLER_MODULES = ("simulator.services.submission", "simulator.services.bulk_filing")   # their @handler events
+HANDLER_MODULES = ("simulator.services.submission", "simulator.services.bulk_filing", "simulator.services.bureau",
+                   "simulator.services.bureau_scripts", "simulator.services.electronic_coe",
+                   "simulator.services.receipt_changes")   # their @handler events
 
 
 def _load_handlers() -> None:

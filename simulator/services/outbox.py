@@ -13,7 +13,9 @@ from simulator.services.context import Ctx
 
 def mail_view(m: Mail) -> dict[str, Any]:
     return {"id": m.id, "sent_at": m.sent_at.isoformat(), "to": m.to_addr, "from": m.from_addr,
-            "subject": m.subject, "body": m.body, "kind": m.kind, "url": m.url, "smtp": m.smtp_result}
+            "subject": m.subject, "body": m.body, "kind": m.kind, "url": m.url, "smtp": m.smtp_result,
+            "attachment": {"name": m.attachment_name, "size": len(m.attachment or b""),
+                           "path": f"/test-support/mails/{m.id}/attachment"} if m.attachment_name else None}
 
 
 def list_mails(ctx: Ctx, query: dict[str, Any]) -> dict[str, Any]:
@@ -32,6 +34,11 @@ def list_mails(ctx: Ctx, query: dict[str, Any]) -> dict[str, Any]:
 def get_mail(ctx: Ctx, mail_id: int) -> dict[str, Any] | None:
     found = ctx.db.get(Mail, mail_id)
     return mail_view(found) if found else None
+
+
+def attachment(ctx: Ctx, mail_id: int) -> tuple[bytes, str] | None:
+    found = ctx.db.get(Mail, mail_id)
+    return (found.attachment, found.attachment_name or "") if found and found.attachment else None
 
 
 def clear_mails(ctx: Ctx) -> dict[str, Any]:

@@ -69,11 +69,13 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     app.extensions["rasim.jpki"] = JpkiVerifier(app.config["RASIM_CARDS_DIR"], app.config["RASIM_JPKI_TRUST_DIR"])
 
-    from simulator.web import api, api_applications, api_bulk, test_support, test_support_applications  # noqa: F401
+    from simulator.web import (api, api_applications, api_bulk, api_decisions, test_support,  # noqa: F401
+                               test_support_applications, test_support_bureau)
 
     app.register_blueprint(api.bp)
     app.register_blueprint(api_applications.bp)
     app.register_blueprint(api_bulk.bp)
+    app.register_blueprint(api_decisions.bp)
     app.register_blueprint(test_support.bp)
     api.register_openapi(app)
     try:

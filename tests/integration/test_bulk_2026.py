@@ -142,7 +142,8 @@ def test_apply_is_refused_while_a_row_needs_checking_then_every_row_is_filed(app
     assert done["state"] == "submitted" and done["count"] == 2
     assert done["bulk_number"].startswith("B2024") and len(done["bulk_number"]) == 15
     made = sorted(rows(app, Application), key=lambda a: a.id)
-    assert [a.state for a in made] == ["submitted", "submitted"] and all(a.provisional_number for a in made)
+    # 処理待ち until the 申請受付番号 (rasim reading of 003 §7.1), then 申請完了
+    assert [a.state for a in made] == ["pending", "pending"] and all(a.provisional_number for a in made)
     assert [a.photo_state for a in made] == ["registered", "registered"]
     assert [a.document_state for a in made] == ["registered", "none"]
     assert all(x.application_id and x.bulk_input_id is None for x in rows(app, Attachment))
@@ -161,6 +162,7 @@ def test_apply_is_refused_while_a_row_needs_checking_then_every_row_is_filed(app
     api.advance(days=1)
     for email in ("lawyer@example.jp", "taro@example.jp", "hanako@example.jp"):
         assert api.mails(to=email, kind="receipt_number_issued"), email
+    assert [a.state for a in rows(app, Application)] == ["submitted", "submitted"]
 
 
 def test_a_person_filed_meanwhile_refuses_the_whole_118E(app: Any, api: Api, b: Bulk, read: dict) -> None:

@@ -1,0 +1,191 @@
+"""The electronic COE (FAQ Q8; 004 §2.14; 003 §7.4): issued when a COE application with e-mail receipt is
+approved, numbered per bureau and year (004 §5.3, 札オン認(XP)I22-000082), a PDF with the paper COE's items
+and no photo (Q8-2) attached to the mail with the URL of the 受領登録; its receipt registered once
+(WZBAM271E after) — on the 2024 login page (S27/S28) or from the 2026 list — and, in 2026, the mail again
+every 7 days until 3 months after issue while it is not registered."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from sqlalchemy import select
+
+from simulator import catalog
+from simulator.adapters.db import Account, Mail, ScheduledEvent
+from simulator.adapters.db_applications import Application
+from simulator.adapters.db_decisions import ElectronicCoe
+from simulator.domain import input_plan, receipt
+from simulator.domain.applications import refusal, state_labels
+from simulator.domain.errors import RuleViolation
+from simulator.services import lifecycle
+from simulator.services.application_rows import bureau_name, rule_row
+from simulator.services.context import Ctx
+from simulator.services.events import handler
+
+COE_VALID_MONTHS = 3   # a COE is valid for 3 months from issue (rasim: the law's rule; the seeds are silent)
+ITEMS = ("nationality", "applicant_name", "sex_applicant", "birth_date_applicant")
+
+
+def issue(ctx: Ctx, account: Account, app: Application) -> ElectronicCoe:
+    from simulator.adapters.coe_pdf import render_coe
+    from simulator.services.submission import _next_serial   # the bureau's counters of numbers
+
+    prefix = next(r["receipt_prefix"] for r in catalog.table("bureaus.csv") if r["key"] == app.bureau)
+    number = receipt.coe_number(prefix, input_plan.group_of(app.status_of_residence), ctx.now.year,
+                                _next_serial(ctx, app.bureau, "認XP", ctx.now.year))
+    coe = ElectronicCoe(application_id=app.id, account_id=account.id, number=number, issued_at=ctx.now,
+                        pdf=render_coe("在留資格認定証明書", _items(ctx, app, number),
+                                       "電子在留資格認定証明書 (rasim シミュレーター)"))
+    ctx.db.add(coe)
+    ctx.db.flush()
+    if ctx.ed.coe_reminder_days:
+        ctx.schedule(ctx.now + dt.timedelta(days=ctx.ed.coe_reminder_days), "coe_receipt_reminder", account.id,
+                     coe_id=coe.id)
+    ctx.audit("coe.issued", f"application:{app.id}", coe_number=number)
+    return coe
+
+
+def _items(ctx: Ctx, app: Application, number: str) -> list[tuple[str, str]]:
+    step = json.loads(app.values_json or "{}").get("step2_1", {})
+    items = [("在留資格認定証明書番号", number), ("交付年月日", f"{ctx.now:%Y年%m月%d日}"),
+             ("有効期限", f"{_months_later(ctx.now.date(), COE_VALID_MONTHS):%Y年%m月%d日}")]
+    for key in ITEMS:
+        spec = catalog.field(key)
+        value = str(step.get(key) or (app.applicant_name if key == "applicant_name" else ""))
+        if spec.kind.startswith("list:") and value:
+            try:
+                value = catalog.list_label(spec.kind.split(":", 1)[1], value)
+            except KeyError:
+                pass
+        items.append((spec.label_ja, value))
+    status = next((r["label_ja"] for r in catalog.table("statuses_of_residence.csv")
+                   if r["key"] == app.status_of_residence), "")
+    items += [("在留資格", status), ("交付官署", bureau_name(app.bureau)), ("申請受付番号", app.receipt_number or "")]
+    return items
+
+
+def _months_later(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for d in (day.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, d)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def receipt_url(ctx: Ctx, coe: ElectronicCoe) -> str:
+    return ctx.url(ctx.ed.coe_receipt_path.format(id=coe.id))
+
+
+def attach(ctx: Ctx, mail: Mail, coe: ElectronicCoe) -> None:
+    mail.attachment_name = f"{coe.id:08d}_COE.pdf"
+    mail.attachment = coe.pdf
+
+
+def view(ctx: Ctx, coe: ElectronicCoe) -> dict[str, Any]:
+    return {"id": coe.id, "number": coe.number, "application_id": coe.application_id,
+            "issued_at": coe.issued_at.isoformat(),
+            "registered_at": coe.registered_at.isoformat() if coe.registered_at else None,
+            "status_label": catalog.labels(ctx.ed.name)["ja"]["coe.registered" if coe.registered_at
+                                                           else "coe.unregistered"],
+            "reminders": coe.reminders}
+
+
+def own_coe(ctx: Ctx, account: Account, coe_id: Any, lock: bool = False) -> ElectronicCoe:
+    q = select(ElectronicCoe).where(ElectronicCoe.id == coe_id, ElectronicCoe.account_id == account.id)
+    coe = ctx.db.scalars(q.with_for_update() if lock else q).first() if isinstance(coe_id, int) else None
+    if coe is None:
+        raise RuleViolation.one("RASIM404E", "coe_id")
+    return coe
+
+
+def list_coes(ctx: Ctx, account: Account) -> dict[str, Any]:
+    """[受領登録] 受領登録一覧 (003 §7.4): the user's electronic COEs, newest first."""
+    coes = ctx.db.scalars(select(ElectronicCoe).where(ElectronicCoe.account_id == account.id)
+                          .order_by(ElectronicCoe.issued_at.desc(), ElectronicCoe.id.desc()))
+    return {"coes": [view(ctx, c) for c in coes]}
+
+
+def get_coe(ctx: Ctx, account: Account, coe_id: int) -> dict[str, Any]:
+    return view(ctx, own_coe(ctx, account, coe_id))
+
+
+def pdf_of(ctx: Ctx, account: Account, coe_id: int) -> tuple[bytes, str]:
+    coe = own_coe(ctx, account, coe_id)
+    return coe.pdf, f"{coe.number}.pdf"
+
+
+def register(ctx: Ctx, account: Account, coe_id: Any) -> dict[str, Any]:
+    """受領登録 (004 §2.14.1, 003 §7.4 [受領登録する]): once only, WZBAM271E after; the edition's state machine
+    says whether the application moves with it (2026: 発行待ち → 完了)."""
+    coe = own_coe(ctx, account, coe_id, lock=True)
+    if coe.registered_at is not None:
+        raise RuleViolation.one("WZBAM271E", status=409)
+    app = ctx.db.get(Application, coe.application_id) if coe.application_id else None
+    if app is not None:
+        code = refusal(ctx.ed.applications_edition, "register_coe_receipt", rule_row(app))
+        if code:
+            raise RuleViolation.one(code, status=409)
+        from simulator.domain.lifecycle import has_transition
+
+        if has_transition(ctx.ed.applications_edition, app.state, "receipt_registered"):
+            lifecycle.move(ctx, app, "receipt_registered")
+    coe.registered_at = ctx.now
+    ctx.audit("coe.receipt_registered", f"coe:{coe.id}", coe_number=coe.number)
+    result = view(ctx, coe)
+    if app is not None:
+        result["application_state"] = app.state
+        result["application_state_label"] = state_labels(ctx.ed.applications_edition)[app.state][0]
+    return result
+
+
+@handler("coe_receipt_reminder")
+def _remind(ctx: Ctx, ev: ScheduledEvent, payload: dict) -> None:
+    """003 §7.4: 7 days after the COE mail without 受領登録, the mail again, then every 7 days until 3 months
+    after issue."""
+    coe = ctx.db.get(ElectronicCoe, payload.get("coe_id"))
+    if coe is None or coe.registered_at is not None:
+        return
+    if ctx.now.date() > _months_later(coe.issued_at.date(), ctx.ed.coe_reminder_months):
+        return
+    account = ctx.db.get(Account, coe.account_id)
+    if account is None:
+        return
+    coe.reminders += 1
+    ctx.mail(account.email, "coe_receipt_reminder", account.id, name=account.name, coe_number=coe.number,
+             url=receipt_url(ctx, coe))
+    nxt = ctx.now + dt.timedelta(days=ctx.ed.coe_reminder_days)
+    if nxt.date() <= _months_later(coe.issued_at.date(), ctx.ed.coe_reminder_months):
+        ctx.schedule(nxt, "coe_receipt_reminder", account.id, coe_id=coe.id)
+
+
+def login_for_receipt(ctx: Ctx, auth_id: Any, password: Any, coe_id: Any) -> tuple[Account, ElectronicCoe]:
+    """ログイン(受領登録) (S27): the login rules (WZBAM001E, WZBAM270E, the lock), then the user's own COE, not yet
+    registered (WZBAM271E)."""
+    from simulator.domain.errors import Problems
+    from simulator.services import credentials, sessions
+
+    problems = Problems()
+    if not isinstance(auth_id, str) or not auth_id.strip():
+        problems.add("WZBAM001E", "auth_id")
+    if not isinstance(password, str) or not password:
+        problems.add("WZBAM001E", "password")
+    problems.raise_if_any()
+    account = sessions.account_for_password_check(ctx, auth_id, password)
+    sessions.refuse_by_state(ctx, account)
+    credentials.check_password(ctx, account, password)
+    coe = own_coe(ctx, account, coe_id, lock=True)
+    if coe.registered_at is not None:
+        raise RuleViolation.one("WZBAM271E", status=409)
+    return account, coe
+
+
+def register_by_login(ctx: Ctx, auth_id: Any, password: Any, coe_id: Any, confirmed: bool) -> dict[str, Any]:
+    """S27 → D4 → S28: checked (confirmed False: what D4 shows), or checked and registered."""
+    account, coe = login_for_receipt(ctx, auth_id, password, coe_id)
+    if not confirmed:
+        return view(ctx, coe) | {"name": account.name}
+    return register(ctx, account, coe.id) | {"name": account.name}
