@@ -17,6 +17,7 @@ from typing import Any, NamedTuple, Protocol
 from urllib.parse import parse_qs, urlsplit
 
 from conformance.client_bulk import BulkCalls
+from conformance.client_decisions import DecisionCalls
 
 API = "/api/v1"
 TS = "/test-support"
@@ -145,7 +146,7 @@ def token_from_url(url: str | None) -> str:
     return values[0]
 
 
-class RasimClient(BulkCalls):
+class RasimClient(BulkCalls, DecisionCalls):
     """One method per operation the steps need; each returns a Reply (status, json)."""
 
     def __init__(self, transport: Transport, cards_dir: str | None = None) -> None:

@@ -9,6 +9,7 @@ from conformance.steps.bulk import *
 from conformance.steps.bulk_2026 import *
 from conformance.steps.cards import *
 from conformance.steps.common import *
+from conformance.steps.decisions import *
 from conformance.steps.effects import *
 from conformance.steps.organisations import *
 from conformance.steps.registration import *
