@@ -187,5 +187,14 @@ def register_by_login(ctx: Ctx, auth_id: Any, password: Any, coe_id: Any, confir
     """S27 → D4 → S28: checked (confirmed False: what D4 shows), or checked and registered."""
     account, coe = login_for_receipt(ctx, auth_id, password, coe_id)
     if not confirmed:
-        return view(ctx, coe) | {"name": account.name}
+        return view(ctx, coe) | {"name": account.name, "account_id": account.id}
     return register(ctx, account, coe.id) | {"name": account.name}
+
+
+def register_confirmed(ctx: Ctx, account_id: Any, coe_id: Any) -> dict[str, Any]:
+    """D4 「OK」 after ログイン(受領登録): the screen has checked the credentials a moment before (its signed
+    session holds who); the registration itself, WZBAM271E if it happened meanwhile."""
+    account = ctx.db.get(Account, account_id) if isinstance(account_id, int) else None
+    if account is None:
+        raise RuleViolation.one("WZBAM270E", "auth_id", status=401)
+    return register(ctx, account, coe_id) | {"name": account.name}

@@ -53,7 +53,7 @@ def request_change(ctx: Ctx, account: Account, values: dict[str, Any]) -> dict[s
     ctx.mail(account.email, "receipt_method_change_accepted", account.id, name=account.name,
              reference_number=change.reference_number)
     ctx.schedule(ctx.now + dt.timedelta(minutes=ctx.ed.receipt_change_result_minutes), "receipt_method_change",
-                 account.id, change_id=change.id, kind=clean["change_kind"])
+                 account.id, change_id=change.id, change_kind=clean["change_kind"])
     ctx.audit("receipt_method_change.requested", f"receipt_method_change:{change.id}")
     return {"reference_number": change.reference_number, "requested_at": ctx.now.isoformat(), "result": None}
 
@@ -81,7 +81,7 @@ def _decide(ctx: Ctx, ev: ScheduledEvent, payload: dict) -> None:
     if app is None or app.applicant_name != change.applicant_name:
         return _not_changed(ctx, account, change, words["receipt_change.not_found"])
     change.application_id = app.id
-    if app.procedure not in KIND_PROCEDURES.get(payload.get("kind", ""), ()) or \
+    if app.procedure not in KIND_PROCEDURES.get(payload.get("change_kind", ""), ()) or \
             refusal(ctx.ed.applications_edition, OPERATION, rule_row(app)):
         return _not_changed(ctx, account, change, words["receipt_change.too_late"]
                             if app.procedure in sum(KIND_PROCEDURES.values(), ()) else words["receipt_change.kind"])

@@ -11,13 +11,10 @@ from typing import Any
 
 import pytest
 
+from tests.support.after_flow import act, codes, coe_submitted, later, lawyer_flow, submitted_wqc
 from tests.support.api import Api
-from tests.support.bulk_flow import ACTIVITY
 from tests.support.application_flow import (
     Flow,
-    details_coe,
-    identity_coe,
-    jpeg,
     make_app,
     newborn,
     pdf,
@@ -34,36 +31,7 @@ def app(db_url: str, tmp_path: Any):  # noqa: ANN201
 
 @pytest.fixture
 def f(api: Api) -> Flow:
-    person(api)
-    api.put_certificate(valid_until="2030-03-31")
-    flow = Flow(api, "")
-    flow.auth_id = api.register_agent(email="lawyer@example.jp")   # type: ignore[attr-defined]
-    flow.token = api.login(flow.auth_id)   # type: ignore[attr-defined]
-    return flow
-
-
-def later(f: Flow, **delta: float) -> None:
-    """The clock moved on: what fell due has fired; the user logs in again (the session has timed out)."""
-    f.api.advance(**delta)
-    f.token = f.api.login(f.auth_id)   # type: ignore[attr-defined]
-
-
-def act(api: Api, application_id: int, action: str, expect: int | None = 200) -> Any:
-    return api.call("POST", f"/test-support/bureau/applications/{application_id}/actions", {"action": action},
-                    expect=expect)
-
-
-def submitted_wqc(f: Flow, api: Api, **step1: Any) -> int:
-    """A 就労資格証明書交付申請 (no photo), submitted and numbered the next day."""
-    app_id = f.wqc(**step1)["id"]
-    f.submit(app_id)
-    later(f, days=1)
-    assert f.row(app_id)["receipt_number"]
-    return app_id
-
-
-def codes(r: Any) -> list[str]:
-    return [e["code"] for e in r.get_json()["errors"]]
+    return lawyer_flow(api)
 
 
 def test_postal_receipt_goes_awaiting_issuance_then_completed_with_its_mails(f: Flow, api: Api) -> None:
@@ -135,18 +103,6 @@ def test_refusal_is_recorded_and_mailed(f: Flow, api: Api) -> None:
     row = act(api, app_id, "refuse").get_json()
     assert row["state_label"] == "完了"   # 2024 has no state of its own for a refusal (FAQ Q4-35)
     assert "許可されませんでした" in api.mails(to="lawyer@example.jp", kind="decision_refused")[-1]["body"]
-
-
-def coe_submitted(f: Flow, api: Api) -> int:
-    f.start("coe", "professor")
-    f.step("step2_1", identity_coe())
-    f.step("step2_2", details_coe())
-    f.step("step2_3", ACTIVITY)
-    app_id = f.complete().get_json()["id"]
-    f.photo(app_id, jpeg(), expect=200)
-    f.submit(app_id)
-    later(f, days=1)
-    return app_id
 
 
 def test_the_electronic_coe_is_mailed_as_a_pdf_and_its_receipt_registered_once(f: Flow, api: Api) -> None:

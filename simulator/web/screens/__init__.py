@@ -7,8 +7,9 @@ from typing import Any
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
-from simulator.web.screens import (applications, applications_list, bulk, bulk_read, bulk_templates, card, forms, guard,  # noqa: F401
-                                   public, support, ui, user)  # (routes)
+from simulator.web.screens import (applications, applications_list, bulk, bulk_read, bulk_templates, card, coe_receipt,  # noqa: F401
+                                   forms, guard,
+                                   public, support, support_applications, ui, user)  # (routes)
 from simulator.web.screens.base import bp
 
 
