@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import smtplib
 from email.header import Header
+from email.mime.application import MIMEApplication
+from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.utils import formataddr, make_msgid
 from urllib.parse import urlparse
@@ -41,7 +43,13 @@ def store(db: Session, at: dt.datetime, sender: str, to: str, kind: str, params:
 def send_smtp(smtp_url: str, mail: Mail) -> str:
     """Send one stored mail. smtp_url: smtp://host:port (no auth, no TLS: a test relay)."""
     u = urlparse(smtp_url)
-    msg = MIMEText(mail.body, "plain", "utf-8")
+    msg: MIMEText | MIMEMultipart = MIMEText(mail.body, "plain", "utf-8")
+    if mail.attachment:   # the electronic COE (FAQ Q8-2): the text, then the PDF
+        msg = MIMEMultipart()
+        msg.attach(MIMEText(mail.body, "plain", "utf-8"))
+        part = MIMEApplication(mail.attachment, "pdf")
+        part.add_header("Content-Disposition", "attachment", filename=mail.attachment_name or "attachment.pdf")
+        msg.attach(part)
     msg["Subject"] = Header(mail.subject, "utf-8", header_name="Subject")   # folded after "Subject: "
     msg["From"] = formataddr(("在留申請オンラインシステム", mail.from_addr), charset="utf-8")
     msg["To"] = mail.to_addr

@@ -125,3 +125,23 @@ def test_an_unreachable_smtp_server_does_not_break_the_action(db_url, tmp_path):
         assert all(m["smtp"].startswith("failed") for m in api.mails())
     finally:
         app.extensions["rasim.engine"].dispose()
+
+
+def test_the_electronic_coe_arrives_as_a_pdf_attachment(smtp, smtp_app):  # noqa: ANN001
+    """FAQ Q8-1/Q8-2: the COE mail carries the PDF (no photo), the text and the 受領登録 URL."""
+    from tests.support.after_flow import act, coe_submitted, lawyer_flow
+
+    collector, _ = smtp
+    api = Api(smtp_app.test_client())
+    api.set_clock("2024-04-01T09:00:00")
+    f = lawyer_flow(api)
+    app_id = coe_submitted(f, api)
+    act(api, app_id, "start_examination")
+    act(api, app_id, "approve")
+    [msg] = [m for m in collector.messages() if "在留資格認定証明書の交付" in m["Subject"]]
+    assert msg.is_multipart()
+    body = msg.get_body(("plain",)).get_content()
+    assert "受領登録" in body and re.search(r"/coe-receipt/\d+", body)
+    [pdf] = list(msg.iter_attachments())
+    assert pdf.get_content_type() == "application/pdf" and pdf.get_filename().endswith("_COE.pdf")
+    assert pdf.get_content().startswith(b"%PDF-")
