@@ -15,7 +15,7 @@ from typing import Any
 
 from pytest_bdd import given, parsers, step, then, when
 
-from conformance.steps.applications_common import (RECEIPT_METHODS, STATUSES, _application_id, _as, _input, _norm,
+from conformance.steps.applications_common import (RECEIPT_METHODS, STATUSES, _application_id, _as, _input, _norm, _owner,
                                                    _procedure, _row, _state_key, _status)
 from conformance.steps.applications_files import _attach_photo, jpeg_of_size
 from conformance.steps.applications_input import _complete, _save, _values_for
@@ -45,16 +45,12 @@ def bureau_brings_to(world: World, applicant: str, label: str) -> None:
 def state_path(world: World, applicant: str, states: str) -> None:
     """The 処理状況 since 申込, in the order of the application's history (getApplicationHistory)."""
     app_id = _application_id(world, applicant)
-    reply = _as(world, _owner_of(world, applicant), lambda t: world.client.application_history(t, app_id))
+    reply = _as(world, _owner(world, applicant), lambda t: world.client.application_history(t, app_id))
     moves = expect_ok(reply, "getApplicationHistory")["transitions"]
     expected = [_state_key(s) for s in states.split("→")]
     got = [m["to_state"] for m in moves]
     assert got == expected[1:] and moves[0]["from_state"] == expected[0], \
         f"{[moves[0]['from_state']] + got if moves else []} ≠ {expected}"
-
-
-def _owner_of(world: World, applicant: str) -> str:
-    return world.scratch["applications"][applicant]["user"]
 
 
 # -- §7.2: 返却中 and 「修正する」 ----------------------------------------------------------------------------------
@@ -254,9 +250,8 @@ def coe_listed(world: World, who: str, count: str, asked: str, done: str | None,
     assert coe["status_label"] == label, coe
 
 
-@then("そのメールの本文に受領登録一覧の在留資格認定証明書番号が記載されている")
-def mail_shows_coe_number(world: World) -> None:
-    who = _owner_of(world, _input(world)["applicant"])
+@then(parsers.parse("そのメールの本文に「{who}」の受領登録一覧の在留資格認定証明書番号が記載されている"))
+def mail_shows_coe_number(world: World, who: str) -> None:
     number = _coes(world, who)[0]["number"]
     assert number in world.scratch["mail"]["body"], (number, world.scratch["mail"]["body"])
 

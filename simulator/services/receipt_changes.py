@@ -81,10 +81,10 @@ def _decide(ctx: Ctx, ev: ScheduledEvent, payload: dict) -> None:
     if app is None or app.applicant_name != change.applicant_name:
         return _not_changed(ctx, account, change, words["receipt_change.not_found"])
     change.application_id = app.id
-    if app.procedure not in KIND_PROCEDURES.get(payload.get("change_kind", ""), ()) or \
-            refusal(ctx.ed.applications_edition, OPERATION, rule_row(app)):
-        return _not_changed(ctx, account, change, words["receipt_change.too_late"]
-                            if app.procedure in sum(KIND_PROCEDURES.values(), ()) else words["receipt_change.kind"])
+    if app.procedure not in KIND_PROCEDURES.get(payload.get("change_kind", ""), ()):
+        return _not_changed(ctx, account, change, words["receipt_change.kind"])
+    if refusal(ctx.ed.applications_edition, OPERATION, rule_row(app)):
+        return _not_changed(ctx, account, change, words["receipt_change.too_late"])
     app.receipt_method, app.receiving_office = change.receipt_method, change.receiving_office
     change.result = "changed"
     method = catalog.list_label("card_receipt_methods", change.receipt_method) + (

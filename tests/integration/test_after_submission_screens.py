@@ -92,3 +92,34 @@ def test_the_2026_list_registers_the_receipt_and_completes_the_application(
     assert '<td class="state">受領登録済</td>' in text(done)
     assert [a["state_label"] for a in api.call("GET", "/test-support/bureau/applications", expect=200)
             .get_json()["applications"] if a["id"] == app_id] == ["完了"]
+
+
+def test_a_returned_application_is_corrected_from_the_2026_list(app: Any, client: Any, f: Flow, api: Api) -> None:
+    """003 §7.1–§7.2: 返却中 shows 「修正する」; without what was asked for it is refused (RASIM472E), then the
+    application is under examination again. The 2024 list has no such button."""
+    from tests.support.application_flow import pdf
+
+    page = lambda: client.get("/applications/list?all=1")   # noqa: E731
+    f.wqc()   # one row, so that the list shows its buttons
+    login(client, f.auth_id)   # type: ignore[attr-defined]
+    assert 'id="op-submit"' in text(page()) and 'id="op-resubmit"' not in text(page())
+    f.token = api.login(f.auth_id)   # type: ignore[attr-defined]
+    f.call("DELETE", f"/api/v1/applications/{f.search().get_json()['rows'][0]['id']}", expect=200)
+    use_edition(app, "2026")
+    f.token = api.login(f.auth_id)   # type: ignore[attr-defined]
+    app_id = submitted_wqc(f, api)
+    assert act(api, app_id, "start_examination").get_json()["state_label"] == "審査中"
+    assert act(api, app_id, "request_documents").get_json()["state_label"] == "返却中"
+    login(client, f.auth_id)   # type: ignore[attr-defined]
+    listed = page()
+    assert 'id="op-resubmit"' in text(listed) and "返却中" in text(listed)
+    refused = client.post("/applications/list", data={**tokens(text(listed)), "operation": "resubmit",
+                                                      "selected": str(app_id)})
+    assert "RASIM472E" in text(refused)
+    f.token = api.login(f.auth_id)   # type: ignore[attr-defined]
+    f.documents(app_id, pdf(), expect=200)
+    login(client, f.auth_id)   # type: ignore[attr-defined]
+    listed = page()
+    done = client.post("/applications/list", data={**tokens(text(listed)), "operation": "resubmit",
+                                                   "selected": str(app_id)}, follow_redirects=True)
+    assert "修正した申請を申し込みました。" in text(done) and "審査中" in text(done)

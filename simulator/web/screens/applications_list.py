@@ -16,9 +16,9 @@ from flask import Response, abort, redirect, request, session, url_for
 from simulator import catalog
 from simulator.adapters import uploads
 from simulator.domain import receipt
-from simulator.domain.applications import state_labels, substate_labels
+from simulator.domain.applications import operations, state_labels, substate_labels
 from simulator.domain.errors import RuleViolation
-from simulator.services import applications, attachments, submission
+from simulator.services import applications, attachments, receipt_changes, submission
 from simulator.web.api_applications import files_dir
 from simulator.web.screens import guard
 from simulator.web.screens.base import bp
@@ -29,7 +29,13 @@ ACCEPTED = "application_accepted"    # what S20 shows after 「入管庁に申�
 PENDING = "application_document"     # the PDF received, waiting for D3's 確認
 NOTICE = "application_notice"
 OPERATIONS = ("attach_documents", "attach_photo", "add_companion", "change_receipt_method", "check_photo",
-              "show_bulk_errors", "delete", "submit")   # S16's buttons, in the manual's order
+              "show_bulk_errors", "delete", "submit", "resubmit")   # S16's buttons, in the manual's order; the
+# edition's operation matrix (catalog/application_operations.csv) says which of them it has (2026: 修正する)
+
+
+def edition_operations() -> tuple[str, ...]:
+    have = operations(edition().applications_edition)
+    return tuple(op for op in OPERATIONS if op in have)
 OPENS = {"attach_documents": "screens.application_documents", "attach_photo": "screens.application_photo",
          "add_companion": "screens.companion_step1", "change_receipt_method": "screens.application_receipt_method",
          "show_bulk_errors": "screens.application_bulk_errors"}
@@ -151,7 +157,7 @@ def _list_page(errors: FormErrors, status: int = 200, notice: str | None = None)
     start = max(1, min(found["page"] - 2, pages - 4))
     return page("application_list.html", status, errors=errors, found=found, rows=[_words(r) for r in found["rows"]],
                 pager=list(range(start, min(pages, start + 4) + 1)) if pages else [], sort=query["sort"],
-                order=query["order"], columns=COLUMNS, sortable=SORTABLE, operations=OPERATIONS, notice=notice)
+                order=query["order"], columns=COLUMNS, sortable=SORTABLE, operations=edition_operations(), notice=notice)
 
 
 @bp.route("/applications/list", methods=["GET", "POST"])
@@ -163,7 +169,7 @@ def application_list() -> Any:
             session[SEARCH] = {"query": {}, "shown": {}}
         return _list_page(FormErrors(), notice=session.pop(NOTICE, None))
     operation = request.form.get("operation", "")
-    if operation not in OPERATIONS:
+    if operation not in edition_operations():
         abort(400)
     chosen = str(request.form.get("selected", ""))
     if not (chosen.isascii() and chosen.isdigit() and len(chosen) <= 9):
@@ -189,6 +195,10 @@ def _operate(operation: str, application_id: int) -> Any:
         done = guard.as_user(submission.submit, application_id)
         session[ACCEPTED] = {"email": done["notified_to"][0]}
         return redirect(url_for("screens.application_accepted"))
+    if operation == "resubmit":
+        guard.as_user(receipt_changes.resubmit, application_id)
+        session[NOTICE] = t("app_list.resubmitted")
+        return redirect(url_for("screens.application_list"))
     if operation == "check_photo":
         guard.as_user(attachments.photo, application_id)
         return redirect(url_for("screens.application_photo_check", application_id=application_id))
