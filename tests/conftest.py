@@ -41,8 +41,9 @@ def db_url(tmp_path: Path, database_server: str | None) -> str:
 
 @pytest.fixture
 def app(db_url: str, tmp_path: Path):  # noqa: ANN201
+    """The test app, with its own var folder and its own folder of virtual cards."""
     application = create_app({"RASIM_DATABASE_URL": db_url, "RASIM_VAR_DIR": str(tmp_path / "var"),
-                              "SECRET_KEY": "test", "TESTING": True})
+                              "RASIM_CARDS_DIR": str(tmp_path / "cards"), "SECRET_KEY": "test", "TESTING": True})
     yield application
     application.extensions["rasim.engine"].dispose()
 

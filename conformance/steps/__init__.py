@@ -1,5 +1,7 @@
 """Step definitions shared by every feature. Import everything from here into the module that
 calls pytest-bdd's `scenarios(...)`, and provide a `rasim` fixture (a RasimClient)."""
+from conformance.steps.after_submission import *
+from conformance.steps.after_2026 import *
 from conformance.steps.applications_common import *
 from conformance.steps.applications_files import *
 from conformance.steps.applications_input import *

@@ -7,7 +7,6 @@ RASIM470E and stores nothing; every move is in the history with who and when; sc
 auto-bureau drive the same actions on the test clock."""
 from __future__ import annotations
 
-from typing import Any
 
 import pytest
 
@@ -15,18 +14,11 @@ from tests.support.after_flow import act, codes, coe_submitted, later, lawyer_fl
 from tests.support.api import Api
 from tests.support.application_flow import (
     Flow,
-    make_app,
     newborn,
     pdf,
     person,
 )
 
-
-@pytest.fixture
-def app(db_url: str, tmp_path: Any):  # noqa: ANN201
-    application = make_app(db_url, tmp_path)
-    yield application
-    application.extensions["rasim.engine"].dispose()
 
 
 @pytest.fixture

@@ -12,14 +12,8 @@ import pytest
 from tests.integration.test_screens import login, text, tokens
 from tests.support.after_flow import act, coe_submitted, lawyer_flow, submitted_wqc
 from tests.support.api import PASSWORD, Api, use_edition
-from tests.support.application_flow import Flow, make_app
+from tests.support.application_flow import Flow
 
-
-@pytest.fixture
-def app(db_url: str, tmp_path: Any):  # noqa: ANN201
-    application = make_app(db_url, tmp_path)
-    yield application
-    application.extensions["rasim.engine"].dispose()
 
 
 @pytest.fixture

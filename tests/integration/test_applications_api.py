@@ -31,17 +31,10 @@ from tests.support.application_flow import (
     rows,
     scrivener,
     Unchanged,
-    make_app,
     refused,
 )
 
 
-
-@pytest.fixture
-def app(db_url: str, tmp_path: Any):  # noqa: ANN201
-    application = make_app(db_url, tmp_path)
-    yield application
-    application.extensions["rasim.engine"].dispose()
 
 
 @pytest.fixture

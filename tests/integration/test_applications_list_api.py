@@ -26,7 +26,6 @@ from tests.support.application_flow import (
     jpeg,
     jpeg_of_size,
     lawyer,
-    make_app,
     pdf,
     person,
     refused,
@@ -36,12 +35,6 @@ from tests.support.application_flow import (
 
 DAY = "2024-03-20"   # the adult's loss of Japanese nationality, 12 days before the clock's 2024-04-01
 
-
-@pytest.fixture
-def app(db_url: str, tmp_path: Any):  # noqa: ANN201
-    application = make_app(db_url, tmp_path)
-    yield application
-    application.extensions["rasim.engine"].dispose()
 
 
 @pytest.fixture

@@ -10,18 +10,12 @@ import pytest
 
 from simulator.adapters.db_applications import Application, Attachment, BulkInput, StoredFile
 from tests.support.api import Api, use_edition
-from tests.support.application_flow import Unchanged, jpeg, lawyer, make_app, pdf, rows
+from tests.support.application_flow import Unchanged, jpeg, lawyer, pdf, rows
 from tests.support.bulk_flow import Bulk, csv_of, professor, row_values
 
 CARDS = ["AB12345678CD", "AB12345679CD"]
 NAMES = ["HOUMU MIDDLE TAROU", "SATO HANAKO"]
 
-
-@pytest.fixture
-def app(db_url: str, tmp_path: Any):  # noqa: ANN201
-    application = make_app(db_url, tmp_path)
-    yield application
-    application.extensions["rasim.engine"].dispose()
 
 
 @pytest.fixture

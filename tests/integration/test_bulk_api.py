@@ -14,18 +14,12 @@ from simulator.adapters.db_applications import Application, BulkInput
 from simulator.domain import bulk_format
 from simulator.services.bulk_offline import validate_file
 from tests.support.api import Api, use_edition
-from tests.support.application_flow import Unchanged, lawyer, make_app, rows
+from tests.support.application_flow import Unchanged, lawyer, rows
 from tests.support.bulk_flow import STEP1, Bulk, csv_of, layout, professor, row_values
 
 CARDS = ["AB12345678CD", "AB12345679CD", "AB12345680CD", "AB12345681CD"]
 NAMES = ["HOUMU MIDDLE TAROU", "SATO HANAKO", "NGUYEN VAN AN", "TRAN THI BINH"]
 
-
-@pytest.fixture
-def app(db_url: str, tmp_path: Any):  # noqa: ANN201
-    application = make_app(db_url, tmp_path)
-    yield application
-    application.extensions["rasim.engine"].dispose()
 
 
 @pytest.fixture

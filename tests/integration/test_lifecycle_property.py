@@ -18,7 +18,7 @@ from simulator.adapters.db_decisions import Transition
 from simulator.domain.applications import next_state
 from simulator.domain.lifecycle import bureau_actions, states
 from tests.support.api import Api, use_edition
-from tests.support.application_flow import Flow, details_coe, identity_coe, jpeg, make_app, pdf, rows
+from tests.support.application_flow import Flow, details_coe, identity_coe, jpeg, pdf, rows
 from tests.support.bulk_flow import ACTIVITY
 
 EXAMPLES = int(os.environ.get("RASIM_PROPERTY_EXAMPLES", "25"))
@@ -27,12 +27,6 @@ USER = ["submit", "receipt_post", "receipt_counter", "photo", "documents", "resu
 OPERATIONS = st.lists(st.one_of(st.sampled_from([("bureau", a) for a in BUREAU]),
                                 st.sampled_from([("user", u) for u in USER])), min_size=1, max_size=12)
 
-
-@pytest.fixture
-def app(db_url: str, tmp_path: Any):  # noqa: ANN201
-    application = make_app(db_url, tmp_path)
-    yield application
-    application.extensions["rasim.engine"].dispose()
 
 
 def _user_op(f: Flow, op: str, app_id: int) -> Any:

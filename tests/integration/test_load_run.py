@@ -11,14 +11,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import pytest
 import sqlalchemy as sa
 
 from simulator import load_invariants as inv
 from simulator.adapters.db import Mail
 from simulator.adapters.db_applications import Application
 from tests.support.api import Api
-from tests.support.application_flow import lawyer, make_app
+from tests.support.application_flow import lawyer
 from tests.support.bulk_flow import Bulk, csv_of, professor, row_values
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,12 +41,6 @@ def test_a_short_load_run_passes_every_invariant(tmp_path: Path) -> None:
     assert "load run: every invariant holds" in out
     assert (tmp_path / "locust_stats.csv").exists()
 
-
-@pytest.fixture
-def app(db_url: str, tmp_path: Any):  # noqa: ANN201
-    application = make_app(db_url, tmp_path)
-    yield application
-    application.extensions["rasim.engine"].dispose()
 
 
 def invariants(app: Any, prefix: Path) -> dict[str, inv.Invariant]:

@@ -303,11 +303,3 @@ def refused(r: Any, status: int, code: str, field: str | None = "*") -> list[dic
     if field != "*":
         assert found[0]["field"] == field, found
     return found
-
-
-def make_app(db_url: str, tmp_path: Any) -> Any:
-    """The shared test app, with its own folder of virtual cards."""
-    from simulator.web.app import create_app
-
-    return create_app({"RASIM_DATABASE_URL": db_url, "RASIM_VAR_DIR": str(tmp_path / "var"),
-                       "RASIM_CARDS_DIR": str(tmp_path / "cards"), "SECRET_KEY": "test", "TESTING": True})
