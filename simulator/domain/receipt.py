@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from simulator.domain.accounts import add_years
 from simulator.domain.eligibility import age_on
+from simulator.domain.person_checks import add_months
 from simulator.domain.errors import Problem
 
 METHODS = {"coe": ("mail", "post")}
@@ -77,29 +79,11 @@ def postal_exclusion(rules: dict, status_of_residence: str | None, desired_perio
         return rules["reason_no_card"]
     if birth_date is not None and age_on(birth_date, today) < PHOTO_AGE:
         months = rules["sixteenth_birthday_months"]
-        sixteenth = _add_years(birth_date, PHOTO_AGE)
-        limit = _add_months(today, months)
+        sixteenth = add_years(birth_date, PHOTO_AGE)   # type: ignore[arg-type]   (a date: replace() as well)
+        limit = add_months(today, months)
         if sixteenth <= limit:
             return rules["reason_sixteen"]
     return None
-
-
-def _add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:   # 29 February
-        return day.replace(year=day.year + years, day=28)
-
-
-def _add_months(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for d in (day.day, 30, 29, 28):
-        try:
-            return dt.date(year, month, d)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
 
 
 def receipt_number(prefix: str, type_code: str, group: str, year: int, serial: int) -> str:

@@ -16,6 +16,7 @@ from simulator.adapters.db import Account, Mail, ScheduledEvent
 from simulator.adapters.db_applications import Application
 from simulator.adapters.db_decisions import ElectronicCoe
 from simulator.domain import input_plan, receipt
+from simulator.domain.person_checks import add_months
 from simulator.domain.applications import refusal, state_labels
 from simulator.domain.errors import RuleViolation
 from simulator.services import lifecycle
@@ -49,7 +50,7 @@ def issue(ctx: Ctx, account: Account, app: Application) -> ElectronicCoe:
 def _items(ctx: Ctx, app: Application, number: str) -> list[tuple[str, str]]:
     step = json.loads(app.values_json or "{}").get("step2_1", {})
     items = [("在留資格認定証明書番号", number), ("交付年月日", f"{ctx.now:%Y年%m月%d日}"),
-             ("有効期限", f"{_months_later(ctx.now.date(), COE_VALID_MONTHS):%Y年%m月%d日}")]
+             ("有効期限", f"{add_months(ctx.now.date(), COE_VALID_MONTHS):%Y年%m月%d日}")]
     for key in ITEMS:
         spec = catalog.field(key)
         value = str(step.get(key) or (app.applicant_name if key == "applicant_name" else ""))
@@ -63,17 +64,6 @@ def _items(ctx: Ctx, app: Application, number: str) -> list[tuple[str, str]]:
                    if r["key"] == app.status_of_residence), "")
     items += [("在留資格", status), ("交付官署", bureau_name(app.bureau)), ("申請受付番号", app.receipt_number or "")]
     return items
-
-
-def _months_later(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for d in (day.day, 30, 29, 28):
-        try:
-            return dt.date(year, month, d)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
 
 
 def receipt_url(ctx: Ctx, coe: ElectronicCoe) -> str:
@@ -149,7 +139,7 @@ def _remind(ctx: Ctx, ev: ScheduledEvent, payload: dict) -> None:
     coe = ctx.db.get(ElectronicCoe, payload.get("coe_id"))
     if coe is None or coe.registered_at is not None:
         return
-    if ctx.now.date() > _months_later(coe.issued_at.date(), ctx.ed.coe_reminder_months):
+    if ctx.now.date() > add_months(coe.issued_at.date(), ctx.ed.coe_reminder_months):
         return
     account = ctx.db.get(Account, coe.account_id)
     if account is None:
@@ -158,25 +148,16 @@ def _remind(ctx: Ctx, ev: ScheduledEvent, payload: dict) -> None:
     ctx.mail(account.email, "coe_receipt_reminder", account.id, name=account.name, coe_number=coe.number,
              url=receipt_url(ctx, coe))
     nxt = ctx.now + dt.timedelta(days=ctx.ed.coe_reminder_days)
-    if nxt.date() <= _months_later(coe.issued_at.date(), ctx.ed.coe_reminder_months):
+    if nxt.date() <= add_months(coe.issued_at.date(), ctx.ed.coe_reminder_months):
         ctx.schedule(nxt, "coe_receipt_reminder", account.id, coe_id=coe.id)
 
 
 def login_for_receipt(ctx: Ctx, auth_id: Any, password: Any, coe_id: Any) -> tuple[Account, ElectronicCoe]:
     """ログイン(受領登録) (S27): the login rules (WZBAM001E, WZBAM270E, the lock), then the user's own COE, not yet
     registered (WZBAM271E)."""
-    from simulator.domain.errors import Problems
-    from simulator.services import credentials, sessions
+    from simulator.services import sessions
 
-    problems = Problems()
-    if not isinstance(auth_id, str) or not auth_id.strip():
-        problems.add("WZBAM001E", "auth_id")
-    if not isinstance(password, str) or not password:
-        problems.add("WZBAM001E", "password")
-    problems.raise_if_any()
-    account = sessions.account_for_password_check(ctx, auth_id, password)
-    sessions.refuse_by_state(ctx, account)
-    credentials.check_password(ctx, account, password)
+    account, _facts = sessions.checked_credentials(ctx, auth_id, password)
     coe = own_coe(ctx, account, coe_id, lock=True)
     if coe.registered_at is not None:
         raise RuleViolation.one("WZBAM271E", status=409)

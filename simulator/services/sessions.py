@@ -65,10 +65,9 @@ def refuse_by_state(ctx: Ctx, account: Account) -> LoginFacts:
     return facts
 
 
-def login(ctx: Ctx, auth_id: Any, password: Any, card_key_id: str | None = None) -> dict[str, Any]:
-    """ID and password. Card categories come through services.cards.login_with_card, which passes
-    the key of the card that signed; without it they may log in only as seed 001 allows.
-    Order: state, lock, password (credentials.check_password), then validity and expiry."""
+def checked_credentials(ctx: Ctx, auth_id: Any, password: Any) -> tuple[Account, LoginFacts]:
+    """Both given (WZBAM001E), the ID known (WZBAM270E), the account's state, then the password with the lock
+    rules: the account and its facts. Shared by the login and the ログイン(受領登録) of S27."""
     problems = Problems()
     if not isinstance(auth_id, str) or not auth_id.strip():
         problems.add("WZBAM001E", "auth_id")
@@ -78,6 +77,14 @@ def login(ctx: Ctx, auth_id: Any, password: Any, card_key_id: str | None = None)
     account = account_for_password_check(ctx, auth_id, password)
     facts = refuse_by_state(ctx, account)
     credentials.check_password(ctx, account, password)
+    return account, facts
+
+
+def login(ctx: Ctx, auth_id: Any, password: Any, card_key_id: str | None = None) -> dict[str, Any]:
+    """ID and password. Card categories come through services.cards.login_with_card, which passes
+    the key of the card that signed; without it they may log in only as seed 001 allows.
+    Order: state, lock, password (credentials.check_password), then validity and expiry."""
+    account, facts = checked_credentials(ctx, auth_id, password)
     code = rules.admission_code(facts, ctx.now, card_key_id is not None, account.applications_in_progress)
     if code:
         ctx.audit("login.refused", f"account:{account.id}", code=code)

@@ -55,8 +55,8 @@ def bureau() -> Any:
                 notices=get_flashed_messages(with_categories=True))
 
 
-def _act(use_case: Callable[..., Any], *args: Any) -> Any:
-    """Run a bureau action; the console shows the result or the problems at the top."""
+def _act(use_case: Callable[..., Any], *args: Any, back: str = "screens_support.bureau") -> Any:
+    """Run a bureau action; the console page `back` shows the result or the problems at the top."""
     try:
         run(use_case, *args, actor="bureau")
     except RuleViolation as refused:
@@ -64,7 +64,7 @@ def _act(use_case: Callable[..., Any], *args: Any) -> Any:
             flash(message_line(p), "error")
     else:
         flash(t("bureau.done"), "ok")
-    return redirect(url_for("screens_support.bureau"))
+    return redirect(url_for(back))
 
 
 def _form(*keys: str) -> dict[str, Any]:

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, get_flashed_messages, redirect, request, url_for
+from flask import get_flashed_messages, request
 
-from simulator.domain.errors import RuleViolation
 from simulator.services import bureau, bureau_scripts, clock, lifecycle
 from simulator.web.runtime import run
-from simulator.web.screens.support import _int, bp
-from simulator.web.screens.ui import message_line, page, t
+from simulator.web.screens.support import _act, _int, bp
+from simulator.web.screens.ui import page
 
 
 @bp.get("/bureau/applications")
@@ -23,14 +22,7 @@ def bureau_applications() -> Any:
 
 
 def _back(use_case: Any, *args: Any) -> Any:
-    try:
-        run(use_case, *args, actor="bureau")
-    except RuleViolation as refused:
-        for p in refused.problems:
-            flash(message_line(p), "error")
-    else:
-        flash(t("bureau.done"), "ok")
-    return redirect(url_for("screens_support.bureau_applications"))
+    return _act(use_case, *args, back="screens_support.bureau_applications")
 
 
 @bp.post("/bureau/applications/<int(max=2147483647):application_id>/actions")
