@@ -8,7 +8,6 @@ from tests.integration.test_applications_list_api import (  # noqa: F401 - the f
     COMPANION_DETAILS,
     COMPANION_IDENTITY,
     adult,
-    app,
     f,
 )
 from tests.support.api import Api
