@@ -57,3 +57,10 @@ class DecisionCalls:
     def register_coe_receipt_by_login(self, auth_id: str, password: str, coe_id: int) -> Any:
         return self.call("POST", f"{API}/coe-receipt-logins",  # type: ignore[attr-defined]
                          {"auth_id": auth_id, "password": password, "coe_id": coe_id})
+
+    # -- the 「(窓口申請)在留資格認定証明書電子交付希望者」 (FAQ Q1-1 注1, Q8-1) -----------------------------------------
+    def register_coe_registrant(self, name: str, email: str) -> Any:
+        return self.call("POST", f"{TS}/bureau/coe-registrants", {"name": name, "email": email})  # type: ignore[attr-defined]
+
+    def issue_counter_coe(self, **body: Any) -> Any:
+        return self.call("POST", f"{TS}/bureau/counter-coes", body)  # type: ignore[attr-defined]

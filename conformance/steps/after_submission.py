@@ -248,3 +248,21 @@ def coe_pdf_items(world: World, applicant: str, status: str) -> None:
                        f"{birth.year}年{birth.month}月{birth.day}日"], "在留資格": [status]}
     missing = [item for item, forms in checks.items() if not any(f in text for f in forms)]
     assert not missing, f"the electronic COE does not show {missing}: {text}"
+
+
+# -- the 「(窓口申請)在留資格認定証明書電子交付希望者」 (FAQ Q1-1 注1, Q8-1) ------------------------------------------
+
+@given(parsers.parse("(窓口申請)在留資格認定証明書電子交付希望者「{who}」が登録され、初期パスワードを設定している"))
+def coe_registrant(world: World, who: str) -> None:
+    p = Person(alias=who, role="coe_e_delivery", name="SATO,KEN", email=world.unique_email())
+    world.people[who] = p
+    made = expect_ok(world.record(world.client.register_coe_registrant(p.name, p.email)), "registerCoeRegistrant")
+    p.auth_id = made["auth_id"]
+    expect_ok(world.set_password_from_mail(p, "coe_registrant_registered"), "setInitialPassword")
+
+
+@step(parsers.parse("入管が「{who}」の窓口での在留資格認定証明書交付申請を許可し、証明書をメールで交付する"))
+def counter_coe_granted(world: World, who: str) -> None:
+    p = world.person(who)
+    world.record(world.client.issue_counter_coe(auth_id=p.auth_id, applicant_name="SATO,KEN",
+                                                status_of_residence="professor", bureau="tokyo", nationality="USA"))

@@ -29,40 +29,50 @@ ITEMS = ("nationality", "applicant_name", "sex_applicant", "birth_date_applicant
 
 
 def issue(ctx: Ctx, account: Account, app: Application) -> ElectronicCoe:
+    """The COE of an approved online application with e-mail receipt."""
+    step = json.loads(app.values_json or "{}").get("step2_1", {})
+    return issue_for(ctx, account, bureau=app.bureau, status=app.status_of_residence, applicant_name=app.applicant_name,
+                     values=step, application=app)
+
+
+def issue_for(ctx: Ctx, account: Account, bureau: str, status: str | None, applicant_name: str,
+              values: dict[str, Any], application: Application | None) -> ElectronicCoe:
+    """Number (per bureau and year), PDF, the reminders of the edition; the application when it was online."""
     from simulator.adapters.coe_pdf import render_coe
     from simulator.services.submission import _next_serial   # the bureau's counters of numbers
 
-    prefix = next(r["receipt_prefix"] for r in catalog.table("bureaus.csv") if r["key"] == app.bureau)
-    number = receipt.coe_number(prefix, input_plan.group_of(app.status_of_residence), ctx.now.year,
-                                _next_serial(ctx, app.bureau, "認XP", ctx.now.year))
-    coe = ElectronicCoe(application_id=app.id, account_id=account.id, number=number, issued_at=ctx.now,
-                        pdf=render_coe("在留資格認定証明書", _items(ctx, app, number),
-                                       "電子在留資格認定証明書 (rasim シミュレーター)"))
+    prefix = next(r["receipt_prefix"] for r in catalog.table("bureaus.csv") if r["key"] == bureau)
+    number = receipt.coe_number(prefix, input_plan.group_of(status), ctx.now.year,
+                                _next_serial(ctx, bureau, "認XP", ctx.now.year))
+    items = _items(ctx, number, values, applicant_name, status, bureau, application.receipt_number if application else "")
+    coe = ElectronicCoe(application_id=application.id if application else None, account_id=account.id,
+                        number=number, issued_at=ctx.now,
+                        pdf=render_coe("在留資格認定証明書", items, "電子在留資格認定証明書 (rasim シミュレーター)"))
     ctx.db.add(coe)
     ctx.db.flush()
     if ctx.ed.coe_reminder_days:
         ctx.schedule(ctx.now + dt.timedelta(days=ctx.ed.coe_reminder_days), "coe_receipt_reminder", account.id,
                      coe_id=coe.id)
-    ctx.audit("coe.issued", f"application:{app.id}", coe_number=number)
+    ctx.audit("coe.issued", f"application:{application.id}" if application else f"account:{account.id}",
+              coe_number=number)
     return coe
 
 
-def _items(ctx: Ctx, app: Application, number: str) -> list[tuple[str, str]]:
-    step = json.loads(app.values_json or "{}").get("step2_1", {})
+def _items(ctx: Ctx, number: str, step: dict[str, Any], applicant_name: str, status_key: str | None, bureau: str,
+           receipt_number: str | None) -> list[tuple[str, str]]:
     items = [("在留資格認定証明書番号", number), ("交付年月日", f"{ctx.now:%Y年%m月%d日}"),
              ("有効期限", f"{add_months(ctx.now.date(), COE_VALID_MONTHS):%Y年%m月%d日}")]
     for key in ITEMS:
         spec = catalog.field(key)
-        value = str(step.get(key) or (app.applicant_name if key == "applicant_name" else ""))
+        value = str(step.get(key) or (applicant_name if key == "applicant_name" else ""))
         if spec.kind.startswith("list:") and value:
             try:
                 value = catalog.list_label(spec.kind.split(":", 1)[1], value)
             except KeyError:
                 pass
         items.append((spec.label_ja, value))
-    status = next((r["label_ja"] for r in catalog.table("statuses_of_residence.csv")
-                   if r["key"] == app.status_of_residence), "")
-    items += [("在留資格", status), ("交付官署", bureau_name(app.bureau)), ("申請受付番号", app.receipt_number or "")]
+    status = next((r["label_ja"] for r in catalog.table("statuses_of_residence.csv") if r["key"] == status_key), "")
+    items += [("在留資格", status), ("交付官署", bureau_name(bureau)), ("申請受付番号", receipt_number or "")]
     return items
 
 

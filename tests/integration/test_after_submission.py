@@ -180,3 +180,34 @@ def test_a_script_can_fail_the_numbering_and_the_auto_bureau_decides_the_rest(f:
     later(f, days=1)
     assert f.row(second)["state_label"] == "完了"
     assert api.call("PUT", "/test-support/bureau/auto", {"days": -1}, expect=422).status_code == 422
+
+
+def test_a_counter_coe_registrant_only_receives_the_coe_by_e_mail(api: Api) -> None:
+    """FAQ Q1-1 注1, Q8-1: registered by the bureau, the password from the mail's link; no online application
+    (STEP1 refused); the counter application's COE arrives by mail with its PDF and is registered on S27."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from tests.support.api import PASSWORD
+
+    made = api.call("POST", "/test-support/bureau/coe-registrants", {"name": "KEN,SATO", "email": "ken@example.jp"},
+                    expect=201).get_json()
+    assert made["category"] == "coe_e_delivery"
+    link = api.mails(to="ken@example.jp", kind="coe_registrant_registered")[-1]
+    assert made["auth_id"] in link["body"] and "オンラインで申請することはできません" in link["body"]
+    token = parse_qs(urlsplit(link["url"]).query)["token"][0]
+    api.call("POST", "/api/v1/registrations/password", {"token": token, "password": PASSWORD,
+                                                      "password_confirm": PASSWORD}, expect=200)
+    ken = Flow(api, api.login(made["auth_id"]))
+    refused = ken.start("coe", "professor", expect=None)
+    assert refused.status_code == 422 and codes(refused) == ["WZBAM117E"]   # 入力された情報では利用できません, refused.get_json()
+    body = {"auth_id": made["auth_id"], "applicant_name": "SATO,KEN", "status_of_residence": "professor",
+            "bureau": "osaka", "nationality": "USA"}
+    assert api.call("POST", "/test-support/bureau/counter-coes", body | {"auth_id": "nobody"},
+                    expect=404).status_code == 404
+    coe = api.call("POST", "/test-support/bureau/counter-coes", body, expect=201).get_json()
+    assert coe["number"].startswith("阪オン認(XP)") and coe["application_id"] is None
+    mail = api.mails(to="ken@example.jp", kind="examination_completed_mail")[-1]
+    assert coe["number"] in mail["body"] and mail["attachment"]["name"].endswith(".pdf")
+    done = api.call("POST", "/api/v1/coe-receipt-logins", {"auth_id": made["auth_id"], "password": PASSWORD,
+                                                           "coe_id": coe["id"]}, expect=200).get_json()
+    assert done["status_label"] == "受領登録済"
