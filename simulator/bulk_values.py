@@ -76,12 +76,16 @@ class FormFiller:
             and self.rng.random() < settings()["optional_share"]
 
     def receipt(self, values: dict[str, Any]) -> None:
-        """受領方法 by post, no 受領官署 (WZBAM139E). Not the counter: bulk_format.to_text writes a bureau's
-        cell from bureaus.csv's `label_ja`, a column that file does not have (it has name_ja), so the
-        office would be an empty cell and the row WZBAM140E."""
+        """受領方法 by post, no 受領官署 (WZBAM139E), and so no period of 3 months or less (RASIM471E). Not the
+        counter: bulk_format.to_text writes a bureau's cell from bureaus.csv's `label_ja`, a column that file
+        does not have (it has name_ja), so the office would be an empty cell and the row WZBAM140E."""
         values.pop("receiving_office", None)
         if "card_receipt_method" in values:
             values["card_receipt_method"] = "post"
+        no_card = catalog.receipt()["postal_exclusions"]["no_card_periods"]
+        if values.get("desired_period") in no_card:   # a stamp, no card: no post (FAQ Q5-1 (1)); a longer period
+            values["desired_period"] = self.rng.choice(
+                [c.value for c in catalog.choice_list("periods_of_stay") if c.value not in no_card])
 
     def repaired(self, form: Form, values: dict[str, Any], fixed: dict[str, Any]) -> dict[str, Any]:
         """The form's check on the values; a value it refuses is drawn again (dropped when optional)."""

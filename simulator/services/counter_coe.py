@@ -15,24 +15,22 @@ from simulator import catalog
 from simulator.adapters.db import Account
 from simulator.domain.accounts import Status
 from simulator.domain.errors import Problems, RuleViolation
+from simulator.domain.forms import validate_form
 from simulator.services import electronic_coe
 from simulator.services.registration import new_auth_id
 from simulator.services.context import Ctx
 
 CATEGORY = "coe_e_delivery"
-TEXT = {"type": "string", "maxLength": 104}
 
 
 def register(ctx: Ctx, body: dict[str, Any]) -> dict[str, Any]:
     """The registrant's account, waiting for its initial password (the mail's link, as after an approved
     利用申出: Q3-7's 30 days)."""
     problems = Problems()
-    for key in ("name", "email"):
-        if not isinstance(body.get(key), str) or not body[key].strip() or len(body[key]) > 100:
-            problems.add("RASIM400E", key, 理由=f"{key} is a text of 1 to 100 characters")
+    clean = validate_form(catalog.form("coe_registrant"), body, problems)
     problems.raise_if_any(status=422)
     account = Account(auth_id=new_auth_id(ctx), category=CATEGORY, status=Status.PENDING_PASSWORD,
-                      name=body["name"].strip(), email=body["email"].strip(), address_pref_city="", address_street="",
+                      name=clean["name"], email=clean["email"], address_pref_city="", address_street="",
                       created_at=ctx.now)
     ctx.db.add(account)
     ctx.db.flush()
@@ -51,20 +49,17 @@ def issue(ctx: Ctx, body: dict[str, Any]) -> dict[str, Any]:
     if account is None or account.category != CATEGORY:
         raise RuleViolation.one("RASIM404E", "auth_id")
     problems = Problems()
-    bureaus = {r["key"] for r in catalog.table("bureaus.csv")}
-    statuses = {r["key"] for r in catalog.table("statuses_of_residence.csv")}
-    if body.get("bureau") not in bureaus:
-        problems.add("RASIM400E", "bureau", 理由="bureau is one of " + ", ".join(sorted(bureaus)))
-    if body.get("status_of_residence") not in statuses:
-        problems.add("RASIM400E", "status_of_residence", 理由="status_of_residence is a key of the catalogue")
-    if not isinstance(body.get("applicant_name"), str) or not body["applicant_name"].strip():
-        problems.add("RASIM400E", "applicant_name", 理由="applicant_name is required")
+    clean = validate_form(catalog.form("counter_coe"), body, problems)
+    if body.get("bureau") not in {r["key"] for r in catalog.table("bureaus.csv")}:
+        problems.add("RASIM400E", "bureau", 理由="bureau is one of " + ", ".join(r["key"] for r in catalog.table("bureaus.csv")))
+    if not isinstance(body.get("receipt_number", ""), str) or len(body.get("receipt_number") or "") > 30:
+        problems.add("RASIM400E", "receipt_number", 理由="receipt_number is a text of at most 30 characters")
     problems.raise_if_any(status=422)
-    items = {k: body.get(k) or "" for k in ("nationality", "sex_applicant", "birth_date_applicant")}
-    coe = electronic_coe.issue_for(ctx, account, bureau=body["bureau"], status=body["status_of_residence"],
-                                   applicant_name=body["applicant_name"].strip(), values=items, application=None)
+    items = {k: clean.get(k) or "" for k in ("nationality", "sex_applicant", "birth_date_applicant")}
+    coe = electronic_coe.issue_for(ctx, account, bureau=body["bureau"], status=clean["status_of_residence"],
+                                   applicant_name=clean["applicant_name"], values=items, application=None)
     mail = ctx.mail(account.email, "examination_completed_mail", account.id, name=account.name,
                     receipt_number=body.get("receipt_number") or "", coe_number=coe.number,
-                    applicant_name=body["applicant_name"].strip(), url=electronic_coe.receipt_url(ctx, coe))
+                    applicant_name=clean["applicant_name"], url=electronic_coe.receipt_url(ctx, coe))
     electronic_coe.attach(ctx, mail, coe)
     return electronic_coe.view(ctx, coe) | {"auth_id": account.auth_id}

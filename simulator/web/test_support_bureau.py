@@ -67,7 +67,7 @@ def mail_attachment(mail_id: int) -> Any:
 @operation(bp, P, "POST", "/bureau/coe-registrants", "registerCoeRegistrant",
            "A 「(窓口申請)在留資格認定証明書電子交付希望者」 (FAQ Q1-1 注1): the account and the mail with its ID and the "
            "link of the initial password; it can only receive a counter COE by e-mail (rasim: its registration is not "
-           "described)", "bureau", body={"name": S, "email": S}, required=["name", "email"], faq="Q1-1 Q8-1",
+           "described)", "bureau", form="coe_registrant", faq="Q1-1 Q8-1",
            status=201)
 def register_coe_registrant(body: dict) -> Any:
     return run(counter_coe.register, body, actor="bureau")
@@ -76,8 +76,7 @@ def register_coe_registrant(body: dict) -> Any:
 @operation(bp, P, "POST", "/bureau/counter-coes", "issueCounterCoe",
            "The bureau grants a counter COE application of a registrant (`auth_id`): the electronic COE by e-mail with "
            "its 受領登録 URL (FAQ Q8-1)", "bureau",
-           body={"auth_id": S, "applicant_name": S, "nationality": S, "sex_applicant": S, "birth_date_applicant": S,
-                 "status_of_residence": S, "bureau": S, "receipt_number": S},
-           required=["auth_id", "applicant_name", "status_of_residence", "bureau"], faq="Q8-1", status=201)
+           form="counter_coe", body={"auth_id": S, "bureau": S, "receipt_number": S}, required=["auth_id", "bureau"],
+           faq="Q8-1", status=201)
 def issue_counter_coe(body: dict) -> Any:
     return run(counter_coe.issue, body, actor="bureau")
