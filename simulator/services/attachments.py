@@ -22,7 +22,6 @@ from simulator.services.applications import check_operation, own_application
 from simulator.services.context import Ctx
 
 PDF_EXTENSIONS = (".pdf",)
-CARD_PROCEDURES = ("change_of_status", "extension_of_stay", "acquisition_of_status")   # a residence card (Q5-1)
 
 
 def refused_file(code: str, field: str) -> RuleViolation:
@@ -97,7 +96,7 @@ def set_receipt_method(ctx: Ctx, account: Account, application_id: int, values: 
 
 def refuse_excluded_post(ctx: Ctx, app: Application, method: str | None) -> None:
     """FAQ Q5-1 (1), (3) and Q6-7: no card by post when none is issued or its validity is renewed (RASIM471E)."""
-    if method != "post" or app.procedure not in CARD_PROCEDURES:
+    if method != "post" or app.procedure not in catalog.receipt()["card_procedures"]:
         return
     reason = receipt.postal_exclusion(catalog.receipt()["postal_exclusions"], app.status_of_residence,
                                       app.desired_period, app.applicant_birth_date, ctx.now.date())

@@ -20,8 +20,11 @@ from simulator.services.application_rows import bureau_name, row_of, rule_row
 from simulator.services.context import Ctx
 from simulator.services.events import handler
 
-ITEMS = {"request_photo": ("顔写真", "顔写真", "顔写真を添付する"),
-         "request_documents": ("資料", "添付資料", "資料を添付する")}   # item, column, button (004 §2.12, §2.13)
+ITEMS = {"request_photo": "photo", "request_documents": "documents"}   # their words: labels [bureau_words]
+
+
+def word(ctx: Ctx, key: str) -> str:
+    return catalog.labels(ctx.ed.name)["ja"][f"bureau_words.{key}"]
 
 
 def procedure_label(key: str) -> str:
@@ -44,7 +47,7 @@ def act(ctx: Ctx, application_id: Any, action: Any) -> dict[str, Any]:
     assert account is not None
     try:
         if not app.receipt_number:   # the bureau works on numbered applications (rasim)
-            raise ActionRefused("RASIM470E", 状態="申請受付番号の取得前", 操作=bureau_actions(
+            raise ActionRefused("RASIM470E", 状態=word(ctx, "not_numbered"), 操作=bureau_actions(
                 ctx.ed.applications_edition)[action].label_ja)
         outcome = decide(ctx.ed.applications_edition, action, rule_row(app), app.receipt_method)
     except ActionRefused as refused:
@@ -56,8 +59,10 @@ def act(ctx: Ctx, application_id: Any, action: Any) -> dict[str, Any]:
         app.decision, app.decided_at = ("approved" if action == "approve" else "refused"), ctx.now
     words = _words(ctx, account, app)
     if action in ITEMS:
-        item, column, button = ITEMS[action]
-        words |= {"item": item, "column": column, "button": button, "again": "", "url": ctx.url("/login")}
+        what = ITEMS[action]
+        item = word(ctx, f"{what}_item")
+        words |= {"item": item, "column": word(ctx, f"{what}_column"), "button": word(ctx, f"{what}_button"),
+                  "again": "", "url": ctx.url("/login")}
         if ctx.ed.correction_reminder_days:
             ctx.schedule(ctx.now + dt.timedelta(days=ctx.ed.correction_reminder_days), "correction_reminder",
                          account.id, application_id=app.id, item=item, since=ctx.now.isoformat())
@@ -119,7 +124,7 @@ def _remind(ctx: Ctx, ev: ScheduledEvent, payload: dict) -> None:
         return
     item = payload.get("item", "")
     ctx.mail(account.email, "correction_requested", account.id, **(_words(ctx, account, app) | {
-        "item": item, "again": "(再送)", "url": ctx.url("/login")}))
+        "item": item, "again": word(ctx, "again"), "url": ctx.url("/login")}))
     ctx.audit("bureau.correction_reminded", f"application:{app.id}", since=since.isoformat())
 
 

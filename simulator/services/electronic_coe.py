@@ -24,7 +24,6 @@ from simulator.services.application_rows import bureau_name, rule_row
 from simulator.services.context import Ctx
 from simulator.services.events import handler
 
-COE_VALID_MONTHS = 3   # a COE is valid for 3 months from issue (rasim: the law's rule; the seeds are silent)
 ITEMS = ("nationality", "applicant_name", "sex_applicant", "birth_date_applicant")
 
 
@@ -43,11 +42,11 @@ def issue_for(ctx: Ctx, account: Account, bureau: str, status: str | None, appli
 
     prefix = next(r["receipt_prefix"] for r in catalog.table("bureaus.csv") if r["key"] == bureau)
     number = receipt.coe_number(prefix, input_plan.group_of(status), ctx.now.year,
-                                _next_serial(ctx, bureau, "認XP", ctx.now.year))
+                                _next_serial(ctx, bureau, catalog.receipt()["coe_counter_code"], ctx.now.year))
     items = _items(ctx, number, values, applicant_name, status, bureau, application.receipt_number if application else "")
     coe = ElectronicCoe(application_id=application.id if application else None, account_id=account.id,
                         number=number, issued_at=ctx.now,
-                        pdf=render_coe("在留資格認定証明書", items, "電子在留資格認定証明書 (rasim シミュレーター)"))
+                        pdf=render_coe(_word(ctx, "title"), items, _word(ctx, "footer")))
     ctx.db.add(coe)
     ctx.db.flush()
     if ctx.ed.coe_reminder_days:
@@ -60,8 +59,9 @@ def issue_for(ctx: Ctx, account: Account, bureau: str, status: str | None, appli
 
 def _items(ctx: Ctx, number: str, step: dict[str, Any], applicant_name: str, status_key: str | None, bureau: str,
            receipt_number: str | None) -> list[tuple[str, str]]:
-    items = [("在留資格認定証明書番号", number), ("交付年月日", f"{ctx.now:%Y年%m月%d日}"),
-             ("有効期限", f"{add_months(ctx.now.date(), COE_VALID_MONTHS):%Y年%m月%d日}")]
+    valid = add_months(ctx.now.date(), catalog.receipt()["coe_valid_months"])
+    items = [(_word(ctx, "number"), number), (_word(ctx, "issued_on"), f"{ctx.now:%Y年%m月%d日}"),
+             (_word(ctx, "valid_until"), f"{valid:%Y年%m月%d日}")]
     for key in ITEMS:
         spec = catalog.field(key)
         value = str(step.get(key) or (applicant_name if key == "applicant_name" else ""))
@@ -72,8 +72,13 @@ def _items(ctx: Ctx, number: str, step: dict[str, Any], applicant_name: str, sta
                 pass
         items.append((spec.label_ja, value))
     status = next((r["label_ja"] for r in catalog.table("statuses_of_residence.csv") if r["key"] == status_key), "")
-    items += [("在留資格", status), ("交付官署", bureau_name(bureau)), ("申請受付番号", receipt_number or "")]
+    items += [(_word(ctx, "status"), status), (_word(ctx, "bureau"), bureau_name(bureau)),
+              (_word(ctx, "receipt_number"), receipt_number or "")]
     return items
+
+
+def _word(ctx: Ctx, key: str) -> str:
+    return catalog.labels(ctx.ed.name)["ja"][f"coe_pdf.{key}"]
 
 
 def receipt_url(ctx: Ctx, coe: ElectronicCoe) -> str:

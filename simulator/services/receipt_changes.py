@@ -25,8 +25,11 @@ from simulator.services.context import Ctx
 from simulator.services.events import handler
 
 OPERATION = "request_receipt_method_change"
-KIND_PROCEDURES = {"residence_card": ("change_of_status", "extension_of_stay", "acquisition_of_status"),
-                   "work_qualification_certificate": ("work_qualification_certificate",)}
+def kind_procedures(kind: str) -> tuple[str, ...]:
+    """The procedures a 変更種別 is about: a residence card's (catalog/receipt.toml) or the 就労資格証明書."""
+    if kind == "residence_card":
+        return tuple(catalog.receipt()["card_procedures"])
+    return ("work_qualification_certificate",) if kind == "work_qualification_certificate" else ()
 
 
 def request_change(ctx: Ctx, account: Account, values: dict[str, Any]) -> dict[str, Any]:
@@ -81,7 +84,7 @@ def _decide(ctx: Ctx, ev: ScheduledEvent, payload: dict) -> None:
     if app is None or app.applicant_name != change.applicant_name:
         return _not_changed(ctx, account, change, words["receipt_change.not_found"])
     change.application_id = app.id
-    if app.procedure not in KIND_PROCEDURES.get(payload.get("change_kind", ""), ()):
+    if app.procedure not in kind_procedures(payload.get("change_kind", "")):
         return _not_changed(ctx, account, change, words["receipt_change.kind"])
     if refusal(ctx.ed.applications_edition, OPERATION, rule_row(app)):
         return _not_changed(ctx, account, change, words["receipt_change.too_late"])
@@ -112,9 +115,12 @@ def resubmit(ctx: Ctx, account: Account, application_id: int) -> dict[str, Any]:
         label = catalog.labels(ctx.ed.name)["ja"]
         raise RuleViolation.one("RASIM470E", status=409, 状態=row_of(ctx, app)["state_label"],
                                 操作=label["receipt_change.resubmit"]) from None
-    missing = [w for state, w in ((app.photo_state, "顔写真"), (app.document_state, "資料")) if state == "awaiting_supplement"]
+    from simulator.services.bureau import word
+
+    missing = [word(ctx, w) for state, w in ((app.photo_state, "photo_item"), (app.document_state, "documents_item"))
+               if state == "awaiting_supplement"]
     if missing:
-        raise RuleViolation.one("RASIM472E", status=409, 項目="・".join(missing))
+        raise RuleViolation.one("RASIM472E", status=409, 項目=word(ctx, "joiner").join(missing))
     lifecycle.move(ctx, app, "corrected")
     ctx.audit("application.corrected", f"application:{app.id}")
     return row_of(ctx, app) | {"history": lifecycle.history(ctx, app.id)}

@@ -44,7 +44,8 @@ def test_the_console_moves_an_application_and_shows_refusals(client: Any, f: Flo
     done = press(client, "/bureau/applications", url, action="approve")
     assert '<td class="state">発行待ち</td>' in row_of(text(done), app_id)
     assert f.row(app_id)["state_label"] == "発行待ち"
-    assert "審査開始" in row_of(text(done), app_id)   # the history lists the moves
+    history = re.search(r"<details><summary>経過</summary><ol>(.*?)</ol>", row_of(text(done), app_id), re.S).group(1)
+    assert "bureau: examination_started → 審査中" in history and "bureau: approved_post → 発行待ち" in history
     assert client.post(url, data={"action": "issue"}).status_code == 400   # without the CSRF token: refused
 
 
