@@ -64,6 +64,8 @@ class Edition:
     receipt_change_result_minutes: int = 60          # 003 §7.3: the result of 受領方法変更申出 comes later (rasim: 1 h)
     postal_receipt_documents_days: int = 14          # FAQ Q6-9: send the documents within 14 days of the mail
     coe_receipt_path: str = "/coe-receipt/{id}"      # 004 §2.14.2: the mail's URL opens S27 (2026: the list, §7.4)
+    templates: str = ""                              # a folder of web/templates whose pages replace the shared
+                                                     # ones of the same name (2026: its screens of seed 003)
     application_data: str = ""                       # whose operation matrix and transitions (default: its own)
     extra: dict = field(default_factory=dict)
 

@@ -121,7 +121,11 @@ def linkify(text: str) -> Markup:
 
 
 def page(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
-    return render_template(template, **context), status
+    """A page drawn from the edition's own template where it has one (templates/<edition.templates>/…,
+    e.g. templates/2026/application_list.html), else the shared one: screens differ by templates."""
+    overlay = edition().templates
+    names = [f"{overlay}/{template}", template] if overlay else [template]
+    return render_template(names, **context), status
 
 
 def message_page(codes: list[str], status: int, title_key: str = "error.title", to_login: bool = False,
