@@ -7,6 +7,9 @@ STAMPS := .make-stamps
 DEBIAN_PACKAGES := pcscd vsmartcard-vpcd pcsc-tools opensc swig libpcsclite-dev \
                    chromium fonts-ipafont-gothic postgresql wrk
 PORT ?= 8080
+# `make run EDITION=2026` serves the current system (manual 003, 利用者ID); the default is 2024 (the FAQ's)
+EDITION ?=
+EDITION_FLAG := $(if $(EDITION),--edition $(EDITION))
 
 .PHONY: run test install system-deps lint clean
 
@@ -35,8 +38,8 @@ install: system-deps $(STAMPS)/venv
 
 run: system-deps $(STAMPS)/venv
 	$(VENV)/bin/rasim db upgrade
-	$(VENV)/bin/rasim seed --demo
-	$(VENV)/bin/rasim serve --host 127.0.0.1 --port $(PORT)
+	$(VENV)/bin/rasim seed --demo $(EDITION_FLAG)
+	$(VENV)/bin/rasim serve --host 127.0.0.1 --port $(PORT) $(EDITION_FLAG)
 
 # Every test: pass 1 on SQLite (unit, integration — security, concurrency on `rasim serve` with 1 and 4
 # workers, schemathesis over the OpenAPI document —, card on pcscd, browser on Chromium, FAQ scenarios

@@ -94,7 +94,8 @@ def rasim(request: pytest.FixtureRequest) -> Iterator[RasimClient]:
     else:
         from conformance.server import SimulatorServer
 
-        with SimulatorServer(database_url=db_url, workers=config.getoption("--rasim-workers")) as server:
+        with SimulatorServer(database_url=db_url, workers=config.getoption("--rasim-workers"),
+                             edition=os.environ.get("RASIM_EDITION")) as server:
             client = RasimClient.over_http(server.url, str(server.cards_dir))
             collector.target, collector.edition = server.url, _edition(client)
             yield client

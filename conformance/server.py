@@ -4,6 +4,7 @@
         print(server.url)                      # http://127.0.0.1:<port>
 
     SimulatorServer(database_url="postgresql+psycopg://…/db", workers=4)   # several workers
+    SimulatorServer(edition="2026")            # `rasim serve --edition 2026`: the current system
 
 The server runs ``python -m simulator.cli serve --port P`` with RASIM_DATABASE_URL,
 RASIM_VAR_DIR and RASIM_CARDS_DIR pointing at the temporary folder (or the given database).
@@ -42,7 +43,7 @@ def free_port(host: str = "127.0.0.1") -> int:
 class SimulatorServer:
     def __init__(self, database_url: str | None = None, workers: int = 1, host: str = "127.0.0.1",
                  port: int | None = None, env: dict[str, str] | None = None, startup_timeout: float = 60.0,
-                 keep: bool = False, python: str | None = None) -> None:
+                 keep: bool = False, python: str | None = None, edition: str | None = None) -> None:
         self.requested_database_url = database_url
         self.workers = workers
         self.host = host
@@ -51,6 +52,7 @@ class SimulatorServer:
         self.startup_timeout = startup_timeout
         self.keep = keep
         self.python = python or sys.executable
+        self.edition = edition   # `serve --edition`: None leaves it to RASIM_EDITION
         self.workdir: Path | None = None
         self.process: subprocess.Popen[bytes] | None = None
         self.database_url: str | None = None
@@ -88,6 +90,8 @@ class SimulatorServer:
         self.cards_dir = Path(env["RASIM_CARDS_DIR"])
         cmd = [self.python, "-m", "simulator.cli", "serve", "--host", self.host, "--port", str(self.port),
                "--workers", str(self.workers), "--no-card-stack"]   # scenarios use the card in-process
+        if self.edition:
+            cmd += ["--edition", self.edition]
         log = open(self.log_path, "wb")  # noqa: SIM115 - kept open for the child's lifetime
         try:
             self.process = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env,

@@ -43,6 +43,22 @@ def _run(use_case, *args: Any, actor: str = "cli") -> Any:  # noqa: ANN001
         engine.dispose()
 
 
+def _set_edition(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """`--edition` is RASIM_EDITION for this command (and the gunicorn workers it starts)."""
+    if value:
+        os.environ["RASIM_EDITION"] = value
+    return value
+
+
+def edition_option(what: str):  # noqa: ANN201 - a click decorator
+    from simulator import catalog
+
+    return click.option("--edition", type=click.Choice(catalog.edition_names()), default=None, expose_value=False,
+                        is_eager=True, callback=_set_edition,
+                        help=f"Which system {what}: 2024 (the FAQ's, 認証ID) or 2026 (today's, manual 003, "
+                             f"利用者ID) [default: RASIM_EDITION, else {catalog.edition().name}].")
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option("0.1.0", prog_name="rasim")
 def main() -> None:
@@ -56,6 +72,7 @@ def main() -> None:
 
 
 @main.command()
+@edition_option("to serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8080, show_default=True, type=int)
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
@@ -165,6 +182,7 @@ def db_upgrade(url: str | None) -> None:
 
 
 @main.command()
+@edition_option("the demo accounts are made for")
 @click.option("--demo", is_flag=True, help="Create the demo accounts and registry entries.")
 @click.option("--json", "as_json", is_flag=True, help="Print the demo accounts as JSON.")
 @click.option("--certificate", "certificates", multiple=True, metavar="NUMBER:KIND:NAME:BIRTH:VALID_UNTIL",
