@@ -64,6 +64,15 @@ class Edition:
     receipt_change_result_minutes: int = 60          # 003 §7.3: the result of 受領方法変更申出 comes later (rasim: 1 h)
     postal_receipt_documents_days: int = 14          # FAQ Q6-9: send the documents within 14 days of the mail
     coe_receipt_path: str = "/coe-receipt/{id}"      # 004 §2.14.2: the mail's URL opens S27 (2026: the list, §7.4)
+    temporary_save: bool = False                     # 003 §8.2: input in progress saved to / loaded from a file
+    temporary_save_version: int = 1                  # 003 §8.2: bumped by a system modification → older files refused
+    temporary_save_max_bytes: int = 1048576          # rasim: the largest file [ファイル読み込] reads (1 MiB)
+    temporary_save_extension: str = "rasim"          # rasim: the seed names no file or extension
+    input_reuse_years: int = 0                       # 003 §8.3: past input of the same procedure, 2 years (2024: none)
+    procedure_catalogue: bool = False                # 003 §4.1, §8.1, §9: [オンライン申請手続き], お気に入り, [マイページ]
+    status_list_page_sizes: tuple[int, ...] = ()     # 003 §7.1 表示数変更 (10件ずつ / 20件ずつ); none: no [申込一覧]
+    procedure_requests: tuple[str, ...] = ()         # 003 §3.3, §6: the forms of the online 利用申出 / 定期報告
+                                                     # (catalog/forms/, services/procedure_requests.py; 2024: on paper)
     templates: str = ""                              # a folder of web/templates whose pages replace the shared
                                                      # ones of the same name (2026: its screens of seed 003)
     application_data: str = ""                       # whose operation matrix and transitions (default: its own)

@@ -76,6 +76,12 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api_applications.bp)
     app.register_blueprint(api_bulk.bp)
     app.register_blueprint(api_decisions.bp)
+    from simulator.web import api_procedures
+
+    app.register_blueprint(api_procedures.bp)
+    from simulator.web import api_input_reuse
+
+    app.register_blueprint(api_input_reuse.bp)
     app.register_blueprint(test_support.bp)
     api.register_openapi(app)
     try:

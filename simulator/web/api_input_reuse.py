@@ -1,0 +1,89 @@
+"""JSON API of the temporary save of input in progress (入力中のデータを保存する／読み込む, 003 §8.2) and the reuse of
+past input (過去の申込から入力値を自動設定する, §8.3), under /api/v1 (edition 2026: the editions offering them).
+Each operation calls the same service as the screens."""
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Any
+from urllib.parse import quote
+
+from flask import Blueprint, Response, current_app
+
+from simulator import catalog
+from simulator.domain import temporary_save as rules
+from simulator.domain.errors import RuleViolation
+from simulator.services import input_reuse, temporary_save
+from simulator.web.api_applications import as_user
+from simulator.web.operations import operation
+
+bp = Blueprint("api_input_reuse", __name__, url_prefix="/api/v1")
+P = "/api/v1"
+S, INT, OBJ = "string", "integer", "object"
+PAST_SEARCH = {"related": S, "procedure_name": S, "applied_from": S, "applied_to": S, "order": S,
+               "page": {"type": INT, "minimum": 1, "maximum": 1000},
+               "page_size": {"type": INT, "minimum": 1, "maximum": 100}}
+
+
+def secret_key() -> str:
+    return current_app.config["SECRET_KEY"]
+
+
+def file_response(data: bytes, name: str) -> Response:
+    return Response(data, mimetype="application/octet-stream",
+                    headers={"Content-Disposition": f"attachment; filename=\"{name}\"; filename*=UTF-8''{quote(name)}"})
+
+
+def decoded_file(text: Any, limit: int) -> bytes:
+    """The file of a base64 body, never more than `limit` bytes decoded (RASIM488E otherwise)."""
+    if not isinstance(text, str) or len(text) > (limit // 3 + 1) * 4 + 4:
+        raise RuleViolation.one(rules.NOT_OURS, "file")
+    try:
+        return base64.b64decode(text.encode("ascii"), validate=True)
+    except (binascii.Error, UnicodeError, ValueError):
+        raise RuleViolation.one(rules.NOT_OURS, "file") from None
+
+
+@operation(bp, P, "POST", "/application-input/temporary-save", "saveApplicationInputTemporarily",
+           "[↓ 入力中のデータを保存する] (003 §8.2): the input in progress as a sealed file (application/octet-stream, "
+           "`<procedure>_<YYYYMMDDHHMMSS>.rasim`); `values` (step → the step's values, as typed, unchecked) over what "
+           "the steps keep. Attachments and the photo are not saved; nothing is submitted", "applications",
+           body={"values": OBJ}, auth=True)
+def save(body: dict, token: str) -> Any:
+    typed = {k: v for k, v in (body.get("values") or {}).items() if isinstance(v, dict)}
+    data, name = as_user(token, temporary_save.save_input, secret_key(), typed)
+    return file_response(data, name)
+
+
+@operation(bp, P, "POST", "/application-input/temporary-load", "loadApplicationInputTemporarySave",
+           "[保存データの読み込み] → [読込む] (003 §8.2): `file` (base64 of a file saved by "
+           "saveApplicationInputTemporarily) sets its values in the input in progress of the same procedure; "
+           "RASIM488E not such a file (damaged, edited, foreign, too large), RASIM489E another procedure's, "
+           "RASIM490E saved before a modification (temporary_save_version)", "applications",
+           body={"file": S}, required=["file"], auth=True)
+def load(body: dict, token: str) -> Any:
+    limit = catalog.edition(current_app.config["RASIM_EDITION"]).temporary_save_max_bytes
+    key = secret_key()
+
+    def use_case(ctx: Any, account: Any) -> Any:   # decoded once the user is known (401 before 488E)
+        return temporary_save.load_input(ctx, account, key, decoded_file(body.get("file"), limit))
+
+    return as_user(token, use_case)
+
+
+@operation(bp, P, "GET", "/application-input/reusable-applications", "listReusableApplications",
+           "[過去申込一覧] (003 §8.3): the user's own submitted applications of the procedure of the input in progress, "
+           "entered within input_reuse_years (2) years; 関連情報 `related`, 手続き名 `procedure_name` (words: all), "
+           "申込日 `applied_from`/`applied_to` YYYYMMDD, `order` desc|asc of 申込日時, `page_size` 10|20",
+           "applications", query=PAST_SEARCH, auth=True)
+def past(query: dict, token: str) -> Any:
+    return as_user(token, input_reuse.search, query)
+
+
+@operation(bp, P, "POST", "/application-input/reuse", "reusePastApplicationInput",
+           "[選択 >] of [過去申込一覧] (003 §8.3): the values of `application_id` set in the input in progress, items "
+           "the current forms no longer declare or accept left empty; RASIM491E another procedure or too old, "
+           "RASIM404E not the user's", "applications", body={"application_id": INT}, required=["application_id"],
+           auth=True)
+def reuse(body: dict, token: str) -> Any:
+    return as_user(token, input_reuse.apply, body.get("application_id"))

@@ -1,0 +1,164 @@
+"""Temporary save / load of input in progress (003 §8.2) and the reuse of past input (§8.3), edition 2026, over
+the API and on the screens (Flask's test client): the file restores the input of the same procedure only; an
+edited or foreign file, another procedure's or an older version's is refused with its code, never a 500;
+saving submits nothing; past input of the same procedure, the user's own, within 2 years fills the input."""
+from __future__ import annotations
+
+import base64
+import dataclasses
+import re
+from typing import Any
+
+import pytest
+
+from simulator import catalog
+from tests.support.after_flow import lawyer_flow, submitted_wqc
+from tests.support.api import PASSWORD, Api, use_edition
+from tests.support.application_flow import Flow, details_wqc, identity
+
+SAVE, LOAD = "/api/v1/application-input/temporary-save", "/api/v1/application-input/temporary-load"
+PAST, REUSE = "/api/v1/application-input/reusable-applications", "/api/v1/application-input/reuse"
+
+
+@pytest.fixture
+def f(app: Any, api: Api) -> Flow:
+    flow = lawyer_flow(api)
+    use_edition(app, "2026")
+    flow.token = api.login(flow.auth_id)   # type: ignore[attr-defined]
+    return flow
+
+
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+def wqc_in_progress(f: Flow, **step2_1: Any) -> None:
+    f.start("work_qualification_certificate", "engineer_specialist_humanities_international")
+    f.step("step2_1", identity(**step2_1))
+
+
+def saved_file(f: Flow, values: dict | None = None) -> Any:
+    r = f.call("POST", SAVE, {"values": values} if values else {}, expect=200)
+    assert r.mimetype == "application/octet-stream"
+    assert re.search(r'filename="work_qualification_certificate_\d{14}\.rasim"', r.headers["Content-Disposition"])
+    return r.get_data()
+
+
+def test_a_saved_input_loads_on_the_same_procedure_and_restores_the_input(f: Flow) -> None:
+    wqc_in_progress(f)
+    data = saved_file(f, {"step2_2": {"use_purpose": "転職先への提出"}})   # typed on STEP2-2, not yet 次へ
+    assert b"HOUMU" not in data and "ハノイ".encode() not in data   # not readable on the PC
+    wqc_in_progress(f, applicant_email="other@example.jp")            # a new input of the same procedure
+    loaded = f.call("POST", LOAD, {"file": b64(data)}, expect=200).get_json()
+    assert loaded["values"]["step2_1"] == identity()
+    assert loaded["values"]["step2_2"] == {"use_purpose": "転職先への提出"}
+    assert [s["step"] for s in loaded["steps"] if s["done"]] == ["step1"] and loaded["next_step"] == "step2_1"
+    # the user goes on from there and may change what was loaded
+    f.step("step2_1", identity(home_town="ホーチミン市"))
+    f.step("step2_2", details_wqc())
+    assert f.complete().status_code == 201
+
+
+def test_saving_does_not_submit_and_changes_nothing(f: Flow, api: Api) -> None:
+    wqc_in_progress(f)
+    before = f.call("GET", "/api/v1/application-input", expect=200).get_json()
+    saved_file(f)
+    assert f.search(expect=None).get_json().get("rows", []) == []
+    after = f.call("GET", "/api/v1/application-input", expect=200).get_json()
+    assert after["values"] == before["values"] and after["steps"] == before["steps"]
+    assert api.audit("application_input.temporarily_saved")
+
+
+def test_another_procedures_file_is_refused(f: Flow) -> None:
+    wqc_in_progress(f)
+    data = saved_file(f)
+    f.start("extension_of_stay", "engineer_specialist_humanities_international")
+    r = f.call("POST", LOAD, {"file": b64(data)})
+    assert f.refused(r, 422) == ["RASIM489E"]
+    assert "就労資格証明書交付申請" in r.get_json()["errors"][0]["message"]
+    assert f.call("GET", "/api/v1/application-input", expect=200).get_json()["values"].keys() == {"step1"}
+
+
+@pytest.mark.parametrize("damage", ["flip", "foreign", "not_base64", "too_large"])
+def test_an_edited_or_foreign_file_is_refused(f: Flow, app: Any, damage: str) -> None:
+    wqc_in_progress(f)
+    data = bytearray(saved_file(f))
+    body: Any
+    if damage == "flip":
+        data[40] ^= 1
+        body = b64(bytes(data))
+    elif damage == "foreign":
+        body = b64(b"%PDF-1.4 a document, not a saved input")
+    elif damage == "not_base64":
+        body = "@@@not base64@@@"
+    else:
+        body = b64(bytes(data) + b"x" * catalog.edition("2026").temporary_save_max_bytes)
+    r = f.call("POST", LOAD, {"file": body})
+    assert r.status_code in (413, 422), r.status_code
+    assert f.refused(r)[0] in ("RASIM488E", "RASIM413E")
+
+
+def test_a_file_of_an_older_version_is_refused(f: Flow, app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    wqc_in_progress(f)
+    data = saved_file(f)
+    real = catalog.edition
+
+    def modified(name: str | None = None) -> Any:   # the system modified: temporary_save_version bumped
+        ed = real(name)
+        return dataclasses.replace(ed, temporary_save_version=ed.temporary_save_version + 1)
+
+    monkeypatch.setattr(catalog, "edition", modified)
+    app.extensions.pop("rasim.uow", None)
+    assert f.refused(f.call("POST", LOAD, {"file": b64(data)}), 422) == ["RASIM490E"]
+
+
+def test_the_2024_edition_has_neither(app: Any, api: Api) -> None:
+    f = lawyer_flow(api)
+    f.start("work_qualification_certificate", "engineer_specialist_humanities_international")
+    assert f.refused(f.call("POST", SAVE, {}), 404) == ["RASIM404E"]
+    assert f.refused(f.call("GET", PAST), 404) == ["RASIM404E"]
+
+
+# --- §8.3 past input ------------------------------------------------------------------------------------
+
+def test_past_input_of_the_same_procedure_is_offered_and_fills_the_input(f: Flow, api: Api) -> None:
+    app_id = submitted_wqc(f, api)
+    f.start("extension_of_stay", "engineer_specialist_humanities_international")
+    assert f.call("GET", PAST, expect=200).get_json()["rows"] == []      # another procedure: not offered
+    assert f.refused(f.call("POST", REUSE, {"application_id": app_id}), 422) == ["RASIM491E"]
+    f.start("work_qualification_certificate", "engineer_specialist_humanities_international")
+    listed = f.call("GET", PAST, expect=200).get_json()
+    assert [r["id"] for r in listed["rows"]] == [app_id] and listed["rows"][0]["procedure_label"] == "就労資格証明書交付申請"
+    assert f.call("GET", PAST, query_string={"procedure_name": "就労資格 交付"}, expect=200).get_json()["total"] == 1
+    assert f.call("GET", PAST, query_string={"procedure_name": "在留期間"}, expect=200).get_json()["total"] == 0
+    filled = f.call("POST", REUSE, {"application_id": app_id}, expect=200).get_json()
+    assert filled["values"]["step2_1"] == identity()
+    assert filled["values"]["step2_2"]["use_purpose"] == "転職先への提出"
+    assert api.audit("application_input.past_input_reused")
+
+
+def test_past_input_older_than_two_years_is_not_offered(f: Flow, api: Api) -> None:
+    app_id = submitted_wqc(f, api)
+    api.advance(days=2 * 366)
+    new = "Abcd12345!x"   # the password expired meanwhile (180 days): changed, then a new login
+    api.call("POST", "/api/v1/password/expired", {"auth_id": f.auth_id, "current_password": PASSWORD,  # type: ignore[attr-defined]
+                                                  "new_password": new, "new_password_confirm": new}, expect=200)
+    f.token = api.login(f.auth_id, new)   # type: ignore[attr-defined]
+    f.start("work_qualification_certificate", "engineer_specialist_humanities_international")
+    assert f.call("GET", PAST, expect=200).get_json()["rows"] == []
+    assert f.refused(f.call("POST", REUSE, {"application_id": app_id}), 422) == ["RASIM491E"]
+
+
+def test_another_users_past_input_is_never_offered(app: Any, api: Api) -> None:
+    f = lawyer_flow(api)
+    api.put_certificate(number="172015200123", kind="scrivener", name="行政花子", birth_date="1985-05-06",
+                        valid_until="2030-03-31")
+    other_id = api.register_agent(email="scrivener@example.jp", agent_certificate_number="172015200123",
+                                  name="行政花子", birth_date="1985-05-06")   # registered under 2024's rules
+    use_edition(app, "2026")
+    f.token = api.login(f.auth_id)   # type: ignore[attr-defined]
+    app_id = submitted_wqc(f, api)
+    other = Flow(api, api.login(other_id))
+    other.start("work_qualification_certificate", "engineer_specialist_humanities_international")
+    assert other.call("GET", PAST, expect=200).get_json()["rows"] == []
+    assert other.refused(other.call("POST", REUSE, {"application_id": app_id}), 404) == ["RASIM404E"]
