@@ -7,6 +7,7 @@ from sqlalchemy import engine_from_config, pool
 from simulator.adapters.db import Base
 import simulator.adapters.db_applications  # noqa: F401,E402 - the application tables
 import simulator.adapters.db_decisions  # noqa: F401,E402 - what follows submission
+import simulator.adapters.db_procedures  # noqa: F401,E402 - favourite procedures
 
 config = context.config
 target_metadata = Base.metadata

@@ -25,6 +25,7 @@ from simulator.web import api_applications as _api_applications_module  # noqa: 
 from simulator.web import test_support as _test_support_module  # noqa: F401
 from simulator.web import test_support_applications as _test_support_applications_module  # noqa: F401
 from simulator.web import api_decisions as _api_decisions_module  # noqa: F401
+from simulator.web import api_procedures as _api_procedures_module  # noqa: F401
 from simulator.web import api_input_reuse as _api_input_reuse_module  # noqa: F401
 from simulator.web import test_support_bureau as _test_support_bureau_module  # noqa: F401
 from simulator.web.app import create_app

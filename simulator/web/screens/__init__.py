@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 from simulator.web.screens import (applications, applications_list, bulk, bulk_read, bulk_templates, card, coe_receipt,  # noqa: F401
                                    forms, guard,
                                    public, support, support_applications, ui, user)  # (routes)
+from simulator.web.screens import procedures  # noqa: F401,E402 - 003 §4.1, §8.1, §9 (routes)
 from simulator.web.screens.base import bp
 
 

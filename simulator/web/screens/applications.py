@@ -124,6 +124,8 @@ def application_step1() -> Any:
             if inp["parent_id"]:
                 return redirect(_step_url(inp, input_plan.STEP1))
             shown = forms.shown_of(form.screen_fields, inp["values"].get("step1", {}))
+        elif request.args.get("procedure"):   # chosen on [手続き説明] → [同意する] (screens/procedures.py)
+            shown = forms.shown_of(form.screen_fields, {"procedure": request.args["procedure"]})
         return _step1_page(shown, FormErrors())
     if request.form.get("action") == "back":
         return redirect(url_for("screens.menu"))
