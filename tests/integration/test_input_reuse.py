@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import html
 import re
 from typing import Any
 
 import pytest
 
 from simulator import catalog
+from tests.integration.test_screens import login, text, tokens
 from tests.support.after_flow import lawyer_flow, submitted_wqc
 from tests.support.api import PASSWORD, Api, use_edition
 from tests.support.application_flow import Flow, details_wqc, identity
@@ -112,11 +114,15 @@ def test_a_file_of_an_older_version_is_refused(f: Flow, app: Any, monkeypatch: p
     assert f.refused(f.call("POST", LOAD, {"file": b64(data)}), 422) == ["RASIM490E"]
 
 
-def test_the_2024_edition_has_neither(app: Any, api: Api) -> None:
+def test_the_2024_edition_has_neither(app: Any, api: Api, client: Any) -> None:
     f = lawyer_flow(api)
     f.start("work_qualification_certificate", "engineer_specialist_humanities_international")
     assert f.refused(f.call("POST", SAVE, {}), 404) == ["RASIM404E"]
     assert f.refused(f.call("GET", PAST), 404) == ["RASIM404E"]
+    login(client, f.auth_id)   # type: ignore[attr-defined]
+    shown = text(client.get("/applications/input/step2_1"))
+    assert "入力中のデータを一時保存" not in shown and "過去の申込から" not in shown
+    assert client.get("/applications/input/step2_1/temporary-load").status_code == 404
 
 
 # --- §8.3 past input ------------------------------------------------------------------------------------
@@ -162,3 +168,84 @@ def test_another_users_past_input_is_never_offered(app: Any, api: Api) -> None:
     other.start("work_qualification_certificate", "engineer_specialist_humanities_international")
     assert other.call("GET", PAST, expect=200).get_json()["rows"] == []
     assert other.refused(other.call("POST", REUSE, {"application_id": app_id}), 404) == ["RASIM404E"]
+
+
+# --- the screens ------------------------------------------------------------------------------------------
+
+PANEL = ["入力中のデータを一時保存・読み込み", "【申込データ一時保存、再読み込み時の注意事項】",
+         "・添付ファイルは一時保存されません。再読み込み後は、必要に応じて、ファイルを添付し直してください。",
+         "・パソコンに一時保存した申込データはパソコンで閲覧・加筆・修正することはできません。",
+         "・システムに読み込む場合は一時保存した手続きの画面でしか読み込めませんので、ご注意ください",
+         "・入力中の申込データをパソコンに一時保存しますので、保存した申込データの取扱いは、申請者の責任において管理をお願いします。",
+         "「入力中のデータを保存する」では申込みの手続きが完了しておりませんのでご注意ください。",
+         "※入力中の申込データをパソコンに一時保存します。", "※一時保存した申込データを再度読み込みます。",
+         "↓ 入力中のデータを保存する", "↑ 保存データの読み込み"]
+STEP = "/applications/input/step2_1"
+
+
+def test_the_screens_save_and_load_the_input(client: Any, f: Flow) -> None:
+    import io
+
+    wqc_in_progress(f)
+    login(client, f.auth_id)   # type: ignore[attr-defined]
+    shown = text(client.get(STEP))
+    assert all(line in shown for line in PANEL) and "過去の申込から入力値を自動設定する" in shown
+    assert 'form="application-form"' in shown
+    # the save button of the step's form: what is typed on the page is saved (home_town changed, not yet 次へ)
+    saved = client.post(f"{STEP}/temporary-save", data={**tokens(shown), "home_town": "ダナン市"})
+    assert saved.status_code == 200 and saved.mimetype == "application/octet-stream"
+    assert ".rasim" in saved.headers["Content-Disposition"]
+    data = saved.get_data()
+    choose = text(client.get(f"{STEP}/temporary-load"))
+    for words in ("ファイル読み込", "就労資格証明書交付申請", "ファイルを添付してください", "必須", "< 入力へ戻る",
+                  "確認へ進む >"):
+        assert words in html.unescape(choose), words
+    missing = client.post(f"{STEP}/temporary-load", data={**tokens(choose), "action": "confirm"})
+    assert missing.status_code in (400, 422) and "WZBAM001E" in text(missing)
+    edited = bytearray(data)
+    edited[50] ^= 1
+    choose = text(missing)
+    refused = client.post(f"{STEP}/temporary-load", content_type="multipart/form-data",
+                          data={**tokens(choose), "action": "confirm", "file": (io.BytesIO(bytes(edited)), "x.rasim")})
+    assert refused.status_code == 422 and "RASIM488E" in text(refused)
+    confirm = client.post(f"{STEP}/temporary-load", content_type="multipart/form-data",
+                          data={**tokens(text(refused)), "action": "confirm", "file": (io.BytesIO(data), "mine.rasim")})
+    page = text(confirm)
+    assert "ファイル読込確認" in page and "mine.rasim" in page and "読込む" in page
+    file_data = re.search(r'name="file_data" value="([^"]+)"', page).group(1)
+    done = client.post(f"{STEP}/temporary-load", data={**tokens(page), "action": "load", "file_data": file_data})
+    assert done.status_code == 200 and "< 入力へ戻る" in html.unescape(text(done))
+    again = text(client.get(STEP))
+    assert 'value="ダナン市"' in again
+
+
+def test_the_screens_refuse_without_csrf_and_another_procedures_file(client: Any, f: Flow) -> None:
+    import io
+
+    wqc_in_progress(f)
+    data = saved_file(f)
+    f.start("extension_of_stay", "engineer_specialist_humanities_international")
+    login(client, f.auth_id)   # type: ignore[attr-defined]
+    assert "RASIM419E" in text(client.post(f"{STEP}/temporary-save", data={}))
+    choose = text(client.get(f"{STEP}/temporary-load"))
+    refused = client.post(f"{STEP}/temporary-load", content_type="multipart/form-data",
+                          data={**tokens(choose), "action": "confirm", "file": (io.BytesIO(data), "a.rasim")})
+    assert refused.status_code == 422 and "RASIM489E" in text(refused) and "就労資格証明書交付申請" in text(refused)
+
+
+def test_the_past_applications_list_fills_the_input(client: Any, f: Flow, api: Api) -> None:
+    app_id = submitted_wqc(f, api)
+    f.start("work_qualification_certificate", "engineer_specialist_humanities_international")
+    login(client, f.auth_id)   # type: ignore[attr-defined]
+    listed = text(client.get(f"{STEP}/past"))
+    for words in ("過去申込一覧", "キーワードで探す", "関連情報", "手続き名", "申込日", "入力例) 2000年1月23日は20000123と入力",
+                  "検索 >", "申込日時 降順", "10件ずつ表示", "処理状況", "操作", "選択 >"):
+        assert words in html.unescape(listed), words
+    assert f'id="past-{app_id}"' in listed
+    assert f'id="past-{app_id}"' not in text(client.get(f"{STEP}/past?applied_to=20000101"))
+    assert "WZBAM005E" in text(client.get(f"{STEP}/past?applied_from=2024-01-01"))
+    assert client.post(f"{STEP}/past/{app_id}", data={}).status_code == 400   # CSRF
+    chosen = client.post(f"{STEP}/past/{app_id}", data=tokens(listed))
+    assert chosen.status_code == 302 and chosen.headers["Location"].endswith(STEP)
+    assert 'value="ハノイ市"' in text(client.get(STEP))
+    assert client.post(f"{STEP}/past/999999", data=tokens(listed)).status_code == 404

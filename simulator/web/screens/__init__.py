@@ -10,7 +10,9 @@ from werkzeug.exceptions import HTTPException
 from simulator.web.screens import (applications, applications_list, bulk, bulk_read, bulk_templates, card, coe_receipt,  # noqa: F401
                                    forms, guard,
                                    public, support, support_applications, ui, user)  # (routes)
+from simulator.web.screens import receipt_change, status_list  # noqa: F401,E402  (routes: 003 §7.1, §7.3)
 from simulator.web.screens import procedures  # noqa: F401,E402 - 003 §4.1, §8.1, §9 (routes)
+from simulator.web.screens import input_reuse  # noqa: F401,E402  (routes: 003 §8.2, §8.3)
 from simulator.web.screens.base import bp
 
 
