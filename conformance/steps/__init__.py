@@ -19,3 +19,4 @@ from conformance.steps.sessions import *
 from conformance.steps.system import *
 from conformance.steps.user_info import *
 from conformance.steps.world import World, world  # noqa: F401
+from conformance.steps.procedures_2026 import *
