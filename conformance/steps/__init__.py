@@ -20,3 +20,5 @@ from conformance.steps.system import *
 from conformance.steps.user_info import *
 from conformance.steps.world import World, world  # noqa: F401
 from conformance.steps.procedures_2026 import *
+from conformance.steps.submissions_2026 import *
+from conformance.steps.input_reuse import *

@@ -8,7 +8,7 @@ import binascii
 from typing import Any
 from urllib.parse import quote
 
-from flask import Blueprint, Response, current_app
+from flask import Blueprint, Response, current_app, request
 
 from simulator import catalog
 from simulator.domain import temporary_save as rules
@@ -46,12 +46,15 @@ def decoded_file(text: Any, limit: int) -> bytes:
 
 @operation(bp, P, "POST", "/application-input/temporary-save", "saveApplicationInputTemporarily",
            "[↓ 入力中のデータを保存する] (003 §8.2): the input in progress as a sealed file (application/octet-stream, "
-           "`<procedure>_<YYYYMMDDHHMMSS>.rasim`); `values` (step → the step's values, as typed, unchecked) over what "
+           "`<procedure>_<YYYYMMDDHHMMSS>.rasim`; with `Accept: application/json`, {file_name, file: base64}); "
+           "`values` (step → the step's values, as typed, unchecked) over what "
            "the steps keep. Attachments and the photo are not saved; nothing is submitted", "applications",
            body={"values": OBJ}, auth=True)
 def save(body: dict, token: str) -> Any:
     typed = {k: v for k, v in (body.get("values") or {}).items() if isinstance(v, dict)}
     data, name = as_user(token, temporary_save.save_input, secret_key(), typed)
+    if request.accept_mimetypes.best_match(["application/octet-stream", "application/json"]) == "application/json":
+        return {"file_name": name, "file": base64.b64encode(data).decode("ascii"), "bytes": len(data)}
     return file_response(data, name)
 
 
