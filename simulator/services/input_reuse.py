@@ -5,13 +5,12 @@ declare, or whose content changed so that their checks refuse the old value, sta
 (「自動で設定されないことがあります」).
 
 The search has the panel of [申込一覧] (関連情報, 手続き名 keywords, 申込日 YYYYMMDD from/to), its sort (申込日時)
-and page sizes. rasim: written here over the same rows, the list's own search service of edition 2026 not
-being there when this was written."""
+and page sizes: the criteria are checked by [申込一覧]'s own service (services.application_search, the same keys
+and codes) and the rows have its shape; the rows themselves are chosen here (the procedure, the 2 years)."""
 from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from typing import Any
 
 from sqlalchemy import select
@@ -19,16 +18,19 @@ from sqlalchemy import select
 from simulator.adapters.db import Account
 from simulator.adapters.db_applications import Application
 from simulator.domain import temporary_save as rules
-from simulator.domain.errors import Problems, RuleViolation
-from simulator.services import application_input
-from simulator.services.application_rows import row_of
+from simulator.domain.errors import RuleViolation
+from simulator.services import application_input, application_search
 from simulator.services.applications import own_application
 from simulator.services.context import Ctx
 from simulator.services.temporary_save import replace_values
 
-PAGE_SIZES = (10, 20)            # 003 §7.1 / §8.3 「表示数変更 10件ずつ表示」 (10 or 20)
-ORDERS = ("desc", "asc")         # 「並び替え 申込日時 降順」
-YMD = re.compile(r"^\d{8}$")
+
+def _since(ctx: Ctx) -> dt.datetime:
+    years = ctx.ed.input_reuse_years
+    try:
+        return ctx.now.replace(year=ctx.now.year - years)
+    except ValueError:   # 29 February
+        return ctx.now.replace(year=ctx.now.year - years, day=28)
 
 
 def _offered(ctx: Ctx) -> None:
@@ -36,75 +38,37 @@ def _offered(ctx: Ctx) -> None:
         raise RuleViolation.one("RASIM404E")
 
 
-def _day(text: Any, key: str, problems: Problems) -> dt.date | None:
-    """申込日 as YYYYMMDD (「入力例) 2000年1月23日は20000123と入力」)."""
-    if text in (None, ""):
-        return None
-    try:
-        if not YMD.match(str(text)):
-            raise ValueError
-        return dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
-    except ValueError:
-        problems.add("WZBAM005E", key, 入力項目名="申込日")
-        return None
-
-
-def _since(ctx: Ctx) -> dt.datetime:
-    years = ctx.ed.input_reuse_years
-    try:
-        return ctx.now.replace(year=ctx.now.year - years)
-    except ValueError:
-        return ctx.now.replace(year=ctx.now.year - years, day=28)
-
-
-def _candidates(ctx: Ctx, account: Account, procedure: str) -> list[Application]:
-    q = (select(Application).where(Application.account_id == account.id, Application.procedure == procedure,
-                                   Application.submitted_at.is_not(None), Application.input_completed_at >= _since(ctx)))
-    return list(ctx.db.scalars(q))
-
-
-def _related(row: dict[str, Any], app: Application) -> str:
-    return f"受付仮番号:{row['provisional_number'] or ''} 受付番号:{row['receipt_number'] or ''} 氏名:{app.applicant_name}"
-
-
 def search(ctx: Ctx, account: Account, query: dict[str, Any]) -> dict[str, Any]:
-    """[過去申込一覧]: the reusable past applications matching every criterion given."""
+    """[過去申込一覧]: the reusable past applications matching every criterion given — the criteria, their codes
+    and the rows as [申込一覧]'s (services.application_search), kept to the procedure of the input in progress and
+    to what was entered within the edition's years."""
     _offered(ctx)
     inp = application_input.current(ctx, account)
-    problems = Problems()
-    start = _day(query.get("applied_from"), "applied_from", problems)
-    end = _day(query.get("applied_to"), "applied_to", problems)
-    if start and end and start > end:
-        problems.add("WZBAM135E", "applied_from")
-    size = query.get("page_size") or PAGE_SIZES[0]
-    if size not in PAGE_SIZES:
-        problems.add("RASIM400E", "page_size", 理由=f"page_size is one of {PAGE_SIZES}")
-    order = query.get("order") or ORDERS[0]
-    if order not in ORDERS:
-        problems.add("RASIM400E", "order", 理由=f"order is one of {ORDERS}")
-    problems.raise_if_any()
-    related = str(query.get("related") or "").strip()
-    words = str(query.get("procedure_name") or "").split()
+    c = application_search.checked(ctx, {k: query.get(k) for k in application_search.KEYS})
+    q = select(Application).where(Application.account_id == account.id, Application.parent_id.is_(None),
+                                  Application.procedure == inp.procedure, Application.submitted_at.is_not(None),
+                                  Application.input_completed_at >= _since(ctx))
     rows = []
-    for app in _candidates(ctx, account, inp.procedure):
-        row = row_of(ctx, app, companions=[])
+    for app in ctx.db.scalars(q):
+        row = application_search.row(ctx, app)
         day = app.submitted_at.date() if app.submitted_at else None
-        if start and (day is None or day < start) or end and (day is None or day > end):
+        if c["start"] and (day is None or day < c["start"]) or c["end"] and (day is None or day > c["end"]):
             continue
-        if related and related not in _related(row, app):
+        related = f"{row['provisional_number']} {row['receipt_number']} {app.applicant_name}".lower()
+        if c["related"] and ",".join(c["related"].replace(",", " ").split()).lower() not in related \
+                and c["related"].lower() not in related:
             continue
-        if any(w not in row["procedure_label"] for w in words):   # 2 or more words: all of them (AND)
+        if any(w not in row["procedure_name"] for w in c["words"]):   # 2 or more words: all of them (AND)
             continue
-        rows.append({"id": app.id, "procedure": app.procedure, "procedure_label": row["procedure_label"],
-                     "related": {"provisional_number": row["provisional_number"], "receipt_number": row["receipt_number"],
-                                 "applicant_name": app.applicant_name},
-                     "applied_at": row["applied_at"], "entered_at": app.input_completed_at.isoformat(),
-                     "state": row["state"], "state_label": row["state_label"]})
-    rows.sort(key=lambda r: (r["applied_at"] or "", r["id"]), reverse=order == "desc")
+        rows.append(row | {"procedure_label": row["procedure_name"], "entered_at": app.input_completed_at.isoformat(),
+                           "related": {"provisional_number": row["provisional_number"],
+                                       "receipt_number": row["receipt_number"], "applicant_name": app.applicant_name}})
+    rows.sort(key=lambda r: (r["applied_at"] or "", r["id"]), reverse=c["sort"] == application_search.SORTS[0])
+    size = c["per_page"]
     pages = max(1, -(-len(rows) // size))
-    page = min(max(1, int(query.get("page") or 1)), pages)
-    return {"procedure": inp.procedure, "total": len(rows), "page": page, "pages": pages, "page_size": size,
-            "order": order, "years": ctx.ed.input_reuse_years, "now": ctx.now.isoformat(timespec="minutes"),
+    page = min(c["page"], pages)
+    return {"procedure": inp.procedure, "as_of": ctx.now.isoformat(timespec="minutes"), "total": len(rows),
+            "page": page, "pages": pages, "per_page": size, "sort": c["sort"], "years": ctx.ed.input_reuse_years,
             "rows": rows[(page - 1) * size: page * size]}
 
 

@@ -20,9 +20,9 @@ from simulator.web.operations import operation
 bp = Blueprint("api_input_reuse", __name__, url_prefix="/api/v1")
 P = "/api/v1"
 S, INT, OBJ = "string", "integer", "object"
-PAST_SEARCH = {"related": S, "procedure_name": S, "applied_from": S, "applied_to": S, "order": S,
-               "page": {"type": INT, "minimum": 1, "maximum": 1000},
-               "page_size": {"type": INT, "minimum": 1, "maximum": 100}}
+PAST_SEARCH = {"related": S, "procedure_name": S, "applied_from": S, "applied_to": S, "sort": S,   # as [申込一覧]'s
+               "per_page": {"type": INT, "minimum": 1, "maximum": 100},
+               "page": {"type": INT, "minimum": 1, "maximum": 100000}}
 
 
 def secret_key() -> str:
@@ -77,7 +77,7 @@ def load(body: dict, token: str) -> Any:
 @operation(bp, P, "GET", "/application-input/reusable-applications", "listReusableApplications",
            "[過去申込一覧] (003 §8.3): the user's own submitted applications of the procedure of the input in progress, "
            "entered within input_reuse_years (2) years; 関連情報 `related`, 手続き名 `procedure_name` (words: all), "
-           "申込日 `applied_from`/`applied_to` YYYYMMDD, `order` desc|asc of 申込日時, `page_size` 10|20",
+           "申込日 `applied_from`/`applied_to` YYYYMMDD, `sort` applied_at_desc|applied_at_asc, `per_page` 10|20",
            "applications", query=PAST_SEARCH, auth=True)
 def past(query: dict, token: str) -> Any:
     return as_user(token, input_reuse.search, query)

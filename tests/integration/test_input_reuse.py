@@ -137,6 +137,11 @@ def test_past_input_of_the_same_procedure_is_offered_and_fills_the_input(f: Flow
     assert [r["id"] for r in listed["rows"]] == [app_id] and listed["rows"][0]["procedure_label"] == "就労資格証明書交付申請"
     assert f.call("GET", PAST, query_string={"procedure_name": "就労資格 交付"}, expect=200).get_json()["total"] == 1
     assert f.call("GET", PAST, query_string={"procedure_name": "在留期間"}, expect=200).get_json()["total"] == 0
+    assert f.call("GET", PAST, query_string={"related": "HOUMU MIDDLE", "sort": "applied_at_asc", "per_page": 20},
+                  expect=200).get_json()["total"] == 1
+    assert f.call("GET", PAST, query_string={"applied_to": "20000101"}, expect=200).get_json()["total"] == 0
+    assert set(f.refused(f.call("GET", PAST, query_string={"per_page": 15, "applied_from": "2024-1-1"}), 400)) \
+        == {"RASIM484E", "RASIM486E"}   # the criteria and codes of [申込一覧]
     filled = f.call("POST", REUSE, {"application_id": app_id}, expect=200).get_json()
     assert filled["values"]["step2_1"] == identity()
     assert filled["values"]["step2_2"]["use_purpose"] == "転職先への提出"
@@ -243,7 +248,7 @@ def test_the_past_applications_list_fills_the_input(client: Any, f: Flow, api: A
         assert words in html.unescape(listed), words
     assert f'id="past-{app_id}"' in listed
     assert f'id="past-{app_id}"' not in text(client.get(f"{STEP}/past?applied_to=20000101"))
-    assert "WZBAM005E" in text(client.get(f"{STEP}/past?applied_from=2024-01-01"))
+    assert "RASIM484E" in text(client.get(f"{STEP}/past?applied_from=2024-01-01"))
     assert client.post(f"{STEP}/past/{app_id}", data={}).status_code == 400   # CSRF
     chosen = client.post(f"{STEP}/past/{app_id}", data=tokens(listed))
     assert chosen.status_code == 302 and chosen.headers["Location"].endswith(STEP)

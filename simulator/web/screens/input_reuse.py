@@ -131,16 +131,11 @@ def _carried(text: str, limit: int) -> bytes:
 
 # --- 過去申込一覧 -----------------------------------------------------------------------------------------
 
-SEARCH_KEYS = ("related", "procedure_name", "applied_from", "applied_to", "order")
+SEARCH_KEYS = ("related", "procedure_name", "applied_from", "applied_to", "sort", "per_page", "page")
 
 
 def _query() -> dict[str, Any]:
-    query: dict[str, Any] = {k: request.args.get(k, "")[:100] for k in SEARCH_KEYS if request.args.get(k)}
-    for key in ("page", "page_size"):
-        value = request.args.get(key, "")
-        if value.isdigit() and len(value) < 6:
-            query[key] = int(value)
-    return query
+    return {k: request.args.get(k, "")[:200] for k in SEARCH_KEYS if request.args.get(k)}
 
 
 @bp.get("/applications/input/<step>/past")
@@ -158,7 +153,7 @@ def past_applications(step: str) -> Any:
         errors, status = FormErrors.of(refused), refused.status
         found = guard.as_user(input_reuse.search, {})
     return page("past_applications.html", status, errors=errors, step=step, query=query, found=found,
-                sizes=input_reuse.PAGE_SIZES, procedure=procedure_label(inp["procedure"]),
+                sizes=edition().status_list_page_sizes, procedure=procedure_label(inp["procedure"]),
                 back_url=url_for("screens.application_step", step=step))
 
 
