@@ -24,7 +24,8 @@ from simulator.services.application_rows import _procedure_label
 from simulator.services.context import Ctx
 
 
-def _offered(ctx: Ctx) -> None:
+def offered(ctx: Ctx) -> None:
+    """RASIM404E where the edition has no temporary save."""
     if not ctx.ed.temporary_save:   # an edition without the feature (2024: FAQ Q4-27, no draft save)
         raise RuleViolation.one("RASIM404E")
 
@@ -33,7 +34,7 @@ def seal_values(ctx: Ctx, secret_key: str, procedure_key: str, values: dict[str,
                 procedure_name: str = "", file_stem: str = "") -> tuple[bytes, str]:
     """The file (its bytes and its name, `<file_stem>_<YYYYMMDDHHMMSS>.rasim`) of `values` (form or step key →
     field values) saved on the screen of `procedure_key`."""
-    _offered(ctx)
+    offered(ctx)
     payload = rules.payload(procedure_key, ctx.ed.temporary_save_version, values, ctx.now, procedure_name)
     name = rules.file_name(file_stem or procedure_key, ctx.now, ctx.ed.temporary_save_extension)
     return seal_payload(payload, secret_key), name
@@ -42,7 +43,7 @@ def seal_values(ctx: Ctx, secret_key: str, procedure_key: str, values: dict[str,
 def open_values(ctx: Ctx, secret_key: str, procedure_key: str, data: bytes) -> dict[str, dict[str, Any]]:
     """The values of a file read on the screen of `procedure_key`: RASIM488E (not ours), RASIM490E (an older
     version), RASIM489E (another procedure's)."""
-    _offered(ctx)
+    offered(ctx)
     try:
         saved = open_sealed_payload(data, secret_key, ctx.ed.temporary_save_max_bytes)
     except NotASealedFile:
@@ -76,7 +77,7 @@ def save_input(ctx: Ctx, account: Account, secret_key: str,
                typed: dict[str, dict[str, Any]] | None = None) -> tuple[bytes, str]:
     """[↓ 入力中のデータを保存する]: the steps' values as kept, with what is typed on the current screen (`typed`,
     step → values, not yet checked: input in progress) over them; the input itself is not changed."""
-    _offered(ctx)
+    offered(ctx)
     inp = application_input.current(ctx, account)
     kept = json.loads(inp.values_json or "{}")
     values: dict[str, dict[str, Any]] = {}
@@ -94,7 +95,7 @@ def save_input(ctx: Ctx, account: Account, secret_key: str,
 
 def check_file(ctx: Ctx, account: Account, secret_key: str, data: bytes) -> dict[str, Any]:
     """[確認へ進む] of [ファイル読み込]: the file is one this screen can read (nothing is changed yet)."""
-    _offered(ctx)
+    offered(ctx)
     inp = application_input.current(ctx, account)
     values = open_values(ctx, secret_key, procedure_key(inp), data)
     return {"procedure": inp.procedure, "procedure_name": procedure_name(inp), "steps": sorted(values)}
@@ -103,7 +104,7 @@ def check_file(ctx: Ctx, account: Account, secret_key: str, data: bytes) -> dict
 def load_input(ctx: Ctx, account: Account, secret_key: str, data: bytes) -> dict[str, Any]:
     """[読込む]: the values of the file replace those of the steps of the input in progress; every step after
     STEP1 is to be confirmed again (次へ), so nothing unchecked reaches an application."""
-    _offered(ctx)
+    offered(ctx)
     inp = application_input.current(ctx, account)
     saved = open_values(ctx, secret_key, procedure_key(inp), data)
     return replace_values(ctx, account, inp, saved, check=False, action="application_input.temporary_save_loaded")

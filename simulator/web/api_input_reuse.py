@@ -69,6 +69,7 @@ def load(body: dict, token: str) -> Any:
     key = secret_key()
 
     def use_case(ctx: Any, account: Any) -> Any:   # decoded once the user is known (401 before 488E)
+        temporary_save.offered(ctx)
         return temporary_save.load_input(ctx, account, key, decoded_file(body.get("file"), limit))
 
     return as_user(token, use_case)

@@ -119,6 +119,7 @@ def test_the_2024_edition_has_neither(app: Any, api: Api, client: Any) -> None:
     f.start("work_qualification_certificate", "engineer_specialist_humanities_international")
     assert f.refused(f.call("POST", SAVE, {}), 404) == ["RASIM404E"]
     assert f.refused(f.call("GET", PAST), 404) == ["RASIM404E"]
+    assert f.refused(f.call("POST", LOAD, {"file": "@@"}), 404) == ["RASIM404E"]
     login(client, f.auth_id)   # type: ignore[attr-defined]
     shown = text(client.get("/applications/input/step2_1"))
     assert "入力中のデータを一時保存" not in shown and "過去の申込から" not in shown
