@@ -66,7 +66,8 @@ class Edition:
     coe_receipt_path: str = "/coe-receipt/{id}"      # 004 §2.14.2: the mail's URL opens S27 (2026: the list, §7.4)
     temporary_save: bool = False                     # 003 §8.2: input in progress saved to / loaded from a file
     temporary_save_version: int = 1                  # 003 §8.2: bumped by a system modification → older files refused
-    temporary_save_max_bytes: int = 1048576          # rasim: the largest file [ファイル読み込] reads (1 MiB)
+    temporary_save_max_bytes: int = 262144           # rasim: the largest file [ファイル読み込] reads (256 KiB; as base64
+                                                     # it fits the form field limit of [ファイル読込確認])
     temporary_save_extension: str = "rasim"          # rasim: the seed names no file or extension
     input_reuse_years: int = 0                       # 003 §8.3: past input of the same procedure, 2 years (2024: none)
     procedure_catalogue: bool = False                # 003 §4.1, §8.1, §9: [オンライン申請手続き], お気に入り, [マイページ]

@@ -237,6 +237,11 @@ def test_the_screens_refuse_without_csrf_and_another_procedures_file(client: Any
     refused = client.post(f"{STEP}/temporary-load", content_type="multipart/form-data",
                           data={**tokens(choose), "action": "confirm", "file": (io.BytesIO(data), "a.rasim")})
     assert refused.status_code == 422 and "RASIM489E" in text(refused) and "就労資格証明書交付申請" in text(refused)
+    cap = catalog.edition("2026").temporary_save_max_bytes
+    too_large = client.post(f"{STEP}/temporary-load", content_type="multipart/form-data",
+                            data={**tokens(text(refused)), "action": "confirm",
+                                  "file": (io.BytesIO(data + b"x" * cap), "big.rasim")})
+    assert too_large.status_code == 422 and "RASIM488E" in text(too_large)
 
 
 def test_the_past_applications_list_fills_the_input(client: Any, f: Flow, api: Api) -> None:
