@@ -126,6 +126,20 @@ def _text(text: str, spec: FieldSpec) -> str:
     return stripped
 
 
+def is_kana_or_symbol(ch: str) -> bool:
+    """全角半角カナ・記号 (003 §6.1): katakana of either width, the long-vowel mark, spaces and symbols."""
+    if "\u30a0" <= ch <= "\u30ff" or "\uff65" <= ch <= "\uff9f" or ch in " \u3000":
+        return True
+    return unicodedata.category(ch)[0] in ("P", "S")
+
+
+@kind("kana")
+def _kana(text: str, spec: FieldSpec) -> str:
+    if not all(is_kana_or_symbol(ch) for ch in text):
+        raise _pattern(spec)
+    return text
+
+
 @kind("roman_name")
 def _roman_name(text: str, spec: FieldSpec) -> str:
     if not ROMAN_NAME.match(text):

@@ -8,6 +8,7 @@ from simulator.adapters.db import Base
 import simulator.adapters.db_applications  # noqa: F401,E402 - the application tables
 import simulator.adapters.db_decisions  # noqa: F401,E402 - what follows submission
 import simulator.adapters.db_procedures  # noqa: F401,E402 - favourite procedures
+import simulator.adapters.db_procedure_requests  # noqa: F401,E402 - 利用申出 / 定期報告 online
 
 config = context.config
 target_metadata = Base.metadata

@@ -56,6 +56,9 @@ def _unknown_fields(form: Any, values: dict[str, Any]) -> None:
 
 
 def check_step1(ctx: Ctx, account: Account, values: dict[str, Any], companion: bool) -> dict[str, Any]:
+    from simulator.services.procedure_requests import refuse_until_approved
+
+    refuse_until_approved(ctx, account)   # organisation staff: only once a usage request is approved (003 §3.3)
     return step1_of(account.category, values, companion)
 
 

@@ -47,6 +47,9 @@ def describe(ctx: Ctx, bulk: BulkInput) -> dict[str, Any]:
 
 
 def check_upload_step1(ctx: Ctx, account: Account, values: dict[str, Any]) -> dict[str, Any]:
+    from simulator.services.procedure_requests import refuse_until_approved
+
+    refuse_until_approved(ctx, account)   # organisation staff: only once a usage request is approved (003 §3.3)
     return step1_for_file(account.category, values)
 
 

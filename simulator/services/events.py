@@ -28,7 +28,7 @@ def handler(kind: str) -> Callable[[Handler], Handler]:
 
 HANDLER_MODULES = ("simulator.services.submission", "simulator.services.bulk_filing", "simulator.services.bureau",
                    "simulator.services.bureau_scripts", "simulator.services.electronic_coe",
-                   "simulator.services.receipt_changes")   # their @handler events
+                   "simulator.services.receipt_changes", "simulator.services.procedure_requests")   # their @handler events
 
 
 def _load_handlers() -> None:

@@ -82,6 +82,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from simulator.web import api_input_reuse
 
     app.register_blueprint(api_input_reuse.bp)
+    from simulator.web import api_procedure_requests
+
+    app.register_blueprint(api_procedure_requests.bp)
     app.register_blueprint(test_support.bp)
     api.register_openapi(app)
     try:
