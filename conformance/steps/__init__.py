@@ -22,3 +22,4 @@ from conformance.steps.world import World, world  # noqa: F401
 from conformance.steps.procedures_2026 import *
 from conformance.steps.submissions_2026 import *
 from conformance.steps.input_reuse import *
+from conformance.steps.apply_2026 import *

@@ -15,6 +15,7 @@ from simulator.adapters import uploads
 from simulator.adapters.db import Account
 from simulator.adapters.db_applications import Application, StoredFile
 from simulator.adapters.pdf import inspect_pdf
+from simulator.domain import attachments as limits
 from simulator.domain import receipt
 from simulator.domain.errors import RuleViolation
 from simulator.services.application_rows import bureau_name, row_of
@@ -34,12 +35,23 @@ def refused_file(code: str, field: str) -> RuleViolation:
     return violation
 
 
+def photo_code(ctx: Ctx, filename: str, data: bytes, max_bytes: int) -> str | None:
+    """The photo rule of an individual application and of a bulk row alike: a JPEG (.jpg / .jpeg) of at
+    most `max_bytes`, of the edition's height : width (photo_aspect; 2026 縦4:横3, 003 §4.2.2, §5.3.3)."""
+    code = photo_check.photo_problem(filename, data, max_bytes)
+    if code is None:
+        frame = photo_check.read_frame(data)
+        code = limits.aspect_problem(frame.width if frame else 0, frame.height if frame else 0, ctx.ed.photo_aspect,
+                                     ctx.ed.photo_aspect_tolerance)
+    return code
+
+
 def attach_photo(ctx: Ctx, account: Account, application_id: int, filename: str, data: bytes) -> dict[str, Any]:
     app = own_application(ctx, account, application_id, lock=True)
     check_operation(ctx, app, "attach_photo")
     if app.photo_state == "exempt":
         raise refused_file("WZBAM180E", "photo")
-    code = photo_check.photo_problem(filename, data, ctx.ed.photo_max_bytes)
+    code = photo_code(ctx, filename, data, ctx.ed.photo_max_bytes)
     if code:
         raise refused_file(code, "photo")
     old = ctx.db.get(StoredFile, app.photo_file_id) if app.photo_file_id else None

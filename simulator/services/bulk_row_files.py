@@ -11,14 +11,13 @@ from typing import Any
 
 from sqlalchemy import select
 
-from simulator.adapters import photo as photo_check
 from simulator.adapters import uploads
 from simulator.adapters.db import Account
 from simulator.adapters.db_applications import Attachment, BulkInput, StoredFile
 from simulator.adapters.pdf import inspect_pdf
 from simulator.domain import attachments as limits
 from simulator.domain.errors import RuleViolation
-from simulator.services.attachments import PDF_EXTENSIONS, refused_file
+from simulator.services.attachments import PDF_EXTENSIONS, photo_code, refused_file
 from simulator.services.context import Ctx
 
 PHOTO, DOCUMENT = "photo", "document"
@@ -55,11 +54,7 @@ def attach_photo(ctx: Ctx, account: Account, bulk: BulkInput, line: int, filenam
     old = next(((a, f) for a, f in pairs if f.kind == PHOTO), None)
     if len(data) > ctx.ed.row_files_max_bytes:
         raise refused_file(limits.TOO_MANY_BYTES, "photo")
-    code = photo_check.photo_problem(filename, data, ctx.ed.row_files_max_bytes)   # the size: only the total's
-    if code is None:
-        frame = photo_check.read_frame(data)
-        code = limits.aspect_problem(frame.width if frame else 0, frame.height if frame else 0, ctx.ed.photo_aspect,
-                                     ctx.ed.photo_aspect_tolerance)
+    code = photo_code(ctx, filename, data, ctx.ed.row_files_max_bytes)   # the size: only the total's
     if code:
         raise refused_file(code, "photo")
     _check_room(ctx, pairs, len(data), old[1] if old else None, "photo")
