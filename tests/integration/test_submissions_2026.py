@@ -194,3 +194,42 @@ def test_a_huge_declared_length_is_refused_unread(app: Any, api: Api, staff: str
         assert r.status_code == 413 and api.codes(r) == ["RASIM497E"], (declared, r.get_json())
     with app.extensions["rasim.sessions"]() as db:
         assert db.query(ProcedureRequestFile).count() == 0 and db.query(StoredFile).count() == 0
+
+
+def test_screens_periodic_report_and_its_correction(app: Any, client: Any, api: Api, staff: str) -> None:
+    from tests.integration.test_screens import login, text, tokens
+
+    login(client, api.staff_auth_id, PW)
+    page = text(client.get("/procedures/periodic-report/apply"))
+    assert "選択中の手続き名： 定期報告" in page and "1 外国人を受け入れる機関等について" in page
+    assert "全角半角カナ・記号、256文字以内" in page and "例)〇〇カブシキガイシャ" in page
+    confirm = client.post("/procedures/periodic-report/apply", data={**tokens(page), "action": "confirm", **REPORT})
+    done = client.post("/procedures/periodic-report/apply", data={**tokens(text(confirm)), "action": "submit"})
+    shown = text(client.get(done.headers["Location"]))
+    assert "定期報告の手続きの申込を受付しました。" in shown and "なお、内容に不備がある" not in shown
+    rid = int(done.headers["Location"].split("/")[-2])
+    assert client.get(f"/procedure-requests/{rid}/correct").status_code == 409   # 処理待ち: nothing to correct
+    act(api, rid, "return", "機関所在地を確認してください。")
+    page = text(client.get(f"/procedure-requests/{rid}/correct"))
+    assert "機関所在地を確認してください。" in page and "追加提出を求められた資料のみ添付してください。" in page
+    confirm = client.post(f"/procedure-requests/{rid}/correct", data={**tokens(page), "action": "confirm", **REPORT})
+    client.post(f"/procedure-requests/{rid}/correct", data={**tokens(text(confirm)), "action": "submit"})
+    token = api.login(api.staff_auth_id, PW)
+    assert api.call("GET", f"/api/v1/procedure-requests/{rid}", token=token).get_json()["status_label"] == "処理待ち"
+    use_edition(app, "2024")
+    assert client.get("/procedures/periodic-report/apply").status_code == 404
+
+
+def test_bureau_console_returns_and_approves(client: Any, api: Api, staff: str) -> None:
+    from tests.integration.test_screens import text, tokens
+
+    done = filed_usage_request(api, staff)
+    page = text(client.get("/bureau/procedure-requests"))
+    assert done["reference_number"] in page and "処理待ち" in page
+    url = f"/bureau/procedure-requests/{done['id']}/actions"
+    back = client.post(url, data={**tokens(page), "action": "return", "note": "資料を追加してください。"})
+    assert back.status_code == 302 and "返却中" in text(client.get("/bureau/procedure-requests"))
+    assert "資料を追加してください。" in api.mails(STAFF, "procedure_request_correction")[0]["body"]
+    client.post(url, data={**tokens(page), "action": "approve"})
+    assert "返却中" in text(client.get("/bureau/procedure-requests"))   # RASIM470E: not from 返却中
+    assert api.mails(STAFF, "usage_request_online_approved") == []
