@@ -10,7 +10,7 @@ from werkzeug.routing import BuildError
 
 from simulator.services import procedures
 from simulator.web.api_applications import as_user
-from simulator.web.operations import operation
+from simulator.web.operations import BadRequest, operation
 
 bp = Blueprint("api_procedures", __name__, url_prefix="/api/v1")
 P = "/api/v1"
@@ -46,6 +46,9 @@ def start_url(endpoint: str, files: str | None) -> str | None:
            "降順, the default) or asc; per_page 10 or 20; the total is 「検索結果 N 件」", "procedures",
            query=SEARCH_QUERY, auth=True)
 def search(query: dict, token: str) -> Any:
+    for name in ("synonyms", "sort"):   # the enums of SEARCH_QUERY (the query reader checks types and lengths)
+        if name in query and query[name] not in SEARCH_QUERY[name]["enum"]:
+            raise BadRequest(f"{name} is one of {', '.join(SEARCH_QUERY[name]['enum'])}", field=name)
     q = dict(query, synonyms=query.get("synonyms") == "true")
     return as_user(token, procedures.search, q)
 

@@ -121,6 +121,8 @@ def test_the_api_per_user_and_refusals(api: Api, staff: tuple[str, str]) -> None
     r = api.call("GET", "/api/v1/procedures", token=token, query_string={"keywords": "受領"}, expect=200).get_json()
     assert r["total"] == 1 and r["procedures"][0]["key"] == "receipt_method_change"
     assert api.refused("GET", "/api/v1/procedures?per_page=15", token=token, status=400) == ["RASIM400E"]
+    assert api.refused("GET", "/api/v1/procedures?synonyms=null", token=token, status=400) == ["RASIM400E"]
+    assert api.refused("GET", "/api/v1/procedures?sort=random", token=token, status=400) == ["RASIM400E"]
     assert api.refused("GET", "/api/v1/procedures", status=401) == ["RASIM401E"]
     api.call("PUT", "/api/v1/favourite-procedures/coe", token=token, expect=200)
     assert api.refused("PUT", "/api/v1/favourite-procedures/coe", token=token, status=409) == ["RASIM482E"]
@@ -135,6 +137,9 @@ def test_the_api_per_user_and_refusals(api: Api, staff: tuple[str, str]) -> None
     assert api.call("GET", "/api/v1/favourite-procedures", token=token, expect=200).get_json()["procedures"] == []
     agreed = api.call("POST", "/api/v1/procedures/bulk_coe/agreement", token=token, expect=200).get_json()
     assert agreed["kind"] == "bulk" and agreed["files"] == "coe" and agreed["url"] == "/applications/bulk"
+    for key in ("usage_request", "periodic_report"):   # the screens other parts serve, named by the catalogue rows
+        out = api.call("POST", f"/api/v1/procedures/{key}/agreement", token=token, expect=200).get_json()
+        assert out["kind"] == key and out["url"] and out["url"].startswith("/procedures/"), out
     assert api.refused("POST", "/api/v1/procedures/notification_usage_request/agreement", token=token,
                        status=422) == ["RASIM480E"]
 
