@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from simulator import catalog
 from simulator.adapters import uploads
@@ -243,9 +243,7 @@ def submit(ctx: Ctx, account: Account, request_id: int, values: dict[str, Any] |
     ctx.mail(account.email, "procedure_reference_number", account.id, **words)
     ctx.mail(account.email, "procedure_password", account.id, **(words | {"password": password}))
     if proc["receipt_number"]:   # 003 §6.2 step 6: after the completion mails, the 定期報告受付番号
-        serial = ctx.db.scalar(select(func.count()).select_from(ProcedureRequest).where(
-            ProcedureRequest.form == req.form, ProcedureRequest.receipt_number.is_not(None))) or 0
-        req.receipt_number = proc["receipt_number"].format(year=ctx.now.year, serial=serial + 1)
+        req.receipt_number = proc["receipt_number"].format(year=ctx.now.year, serial=req.id)   # unique as the id
         ctx.mail(account.email, "periodic_report_receipt_number", account.id,
                  **(words | {"receipt_number": req.receipt_number}))
     ctx.audit("procedure_request.submitted", f"procedure_request:{req.id}", form=req.form,
