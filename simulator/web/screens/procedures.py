@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, redirect, request, session, url_for
+from flask import abort, current_app, redirect, request, session, url_for
 
 from simulator.domain import procedure_catalogue as pc
 from simulator.domain.errors import RuleViolation
@@ -118,11 +118,16 @@ def procedure_favourite_delete(key: str) -> Any:
 
 # --- マイページ (003 §9) ----------------------------------------------------------------------------------------
 
+# 申請内容の確認 opens [申込一覧] (003 §9.1 → §7.1): the current system's list where it is served, else S16's
+APPLICATION_LISTS = ("screens.status_list", "screens.application_list")
+
+
 @bp.get("/mypage")
 def mypage() -> Any:
     _served()
     guard.as_user(procedures.favourites)   # logged in (the hub shows no data of its own)
-    return page("mypage.html")
+    listing = next(e for e in APPLICATION_LISTS if e in current_app.view_functions)
+    return page("mypage.html", applications_url=url_for(listing))
 
 
 @bp.get("/mypage/favourites")
