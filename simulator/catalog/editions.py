@@ -16,6 +16,8 @@ class Edition:
     id_label_ja: str = "認証ID"                       # 004 §2.2
     id_label_en: str = "Authentication ID"
     session_timeout_minutes: int = 30                # 004 §1.3, FAQ Q4-27
+    session_warning_minutes: int = 0                 # 003 §2.6: a dialog 10 minutes before the logout (2024: none)
+    back_navigation_ends_session: bool = True        # FAQ Q4-20: Back logs out (003 §1.3: an error, no logout)
     lock_after_failures: int = 5                     # FAQ Q12-7
     lock_hours: int = 24                             # FAQ Q12-7, WZBAM153E
     password_min: int = 8                            # 004 §2.15.7
@@ -25,6 +27,8 @@ class Edition:
     password_valid_days: int = 180                   # rasim
     password_expiry_notice_days: int = 14            # rasim
     registration_link_valid_days: int = 30           # rasim
+    registration_email_link_valid_hours: int = 0     # 003 §3.2: the e-mail-first 利用者登録's link (2024: no such flow)
+    auth_id_reminder: bool = False                   # 003 §2.4: 利用者IDを忘れた場合 (2024: none online)
     email_change_link_valid_hours: int = 24          # rasim
     reset_link_valid_hours: int = 24                 # rasim
     reset_mails_per_hour: int = 5                    # rasim
@@ -74,6 +78,8 @@ class Edition:
     status_list_page_sizes: tuple[int, ...] = ()     # 003 §7.1 表示数変更 (10件ずつ / 20件ずつ); none: no [申込一覧]
     procedure_requests: tuple[str, ...] = ()         # 003 §3.3, §6: the forms of the online 利用申出 / 定期報告
                                                      # (catalog/forms/, services/procedure_requests.py; 2024: on paper)
+    language_menu: str = ""                          # 003 §1.6: the [Language] menu's list (catalog/lists/; 2026
+                                                     # ui_languages, 8); rasim has Japanese and English texts only
     templates: str = ""                              # a folder of web/templates whose pages replace the shared
                                                      # ones of the same name (2026: its screens of seed 003)
     application_data: str = ""                       # whose operation matrix and transitions (default: its own)
@@ -95,8 +101,17 @@ class Edition:
         return {"id_label": self.id_label_ja if ja else self.id_label_en,
                 "password_min": str(self.password_min), "password_max": str(self.password_max),
                 "session_minutes": str(self.session_timeout_minutes),
+                "session_span": _span(self.session_timeout_minutes, ja),
                 "mail_domain": self.mail_domain, "lock_hours": str(self.lock_hours),
                 "lock_after_failures": str(self.lock_after_failures)}
+
+
+def _span(minutes: int, ja: bool) -> str:
+    """30 → 30分 / 30 minutes; 180 → 3時間 / 3 hours (a figure, worded as the manuals word it)."""
+    if minutes % 60 == 0:
+        hours = minutes // 60
+        return f"{hours}時間" if ja else f"{hours} hour{'s' if hours != 1 else ''}"
+    return f"{minutes}分" if ja else f"{minutes} minutes"
 
 
 FIELDS = {f.name for f in dataclasses.fields(Edition)}

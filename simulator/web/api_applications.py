@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, request
 
 from simulator.adapters import uploads
-from simulator.services import application_input, applications, attachments, sessions, submission
+from simulator.services import application_input, application_search, applications, attachments, sessions, submission
 from simulator.services.context import Ctx
 from simulator.web.operations import operation
 from simulator.web.runtime import run
@@ -21,6 +21,8 @@ PHOTO_TYPES = ("image/jpeg", "application/octet-stream")
 PDF_TYPES = ("application/pdf", "application/octet-stream")
 SEARCH = {"office": S, "procedure": S, "state": S, "receipt_from": S, "receipt_to": S, "applied_from": S,
           "applied_to": S, "page": {"type": INT, "minimum": 1, "maximum": 100}, "sort": S, "order": S}
+SUBMISSION_SEARCH = {"related": S, "procedure_name": S, "applied_from": S, "applied_to": S, "sort": S, "per_page": S,
+                     "page": {"type": INT, "minimum": 1, "maximum": 100000}}   # services.application_search
 
 
 def as_user(token: str, fn: Any, *args: Any) -> Any:
@@ -82,6 +84,22 @@ def get_form(form_key: str) -> Any:
            "applications", query=SEARCH, auth=True, faq="Q4-8 Q4-34 Q4-35")
 def search(query: dict, token: str) -> Any:
     return as_user(token, applications.search, query)
+
+
+@operation(bp, P, "GET", "/submissions", "searchSubmissions",
+           "[申込一覧] (edition 2026, 003 §7.1): the user's 申込, 関連情報 (a part of 受付仮番号 / 受付番号 / 氏名), "
+           "手続き名 (keywords separated by spaces, AND), 申込日 from / to as YYYYMMDD, sort applied_at_desc (default) or "
+           "applied_at_asc, per_page 10 or 20 (the edition's); 400 RASIM484E–486E, 404 RASIM487E in an edition without it",
+           "applications", query=SUBMISSION_SEARCH, auth=True)
+def search_submissions(query: dict, token: str) -> Any:
+    return as_user(token, application_search.search, query)
+
+
+@operation(bp, P, "GET", "/submissions/<int:application_id>", "getSubmission",
+           "[申込詳細] (edition 2026, 003 §7.1): the row, 整理番号, フリー欄, the photo's and documents' file names and "
+           "whether 修正する is offered (返却中 only); another user's: 404 RASIM404E", "applications", auth=True)
+def get_submission(application_id: int, token: str) -> Any:
+    return as_user(token, application_search.detail, application_id)
 
 
 @operation(bp, P, "GET", "/applications/<int:application_id>", "getApplication",
