@@ -38,7 +38,9 @@ def find(ctx: Ctx, key: str) -> pc.OnlineProcedure:
     raise RuleViolation.one("RASIM404E", "procedure", status=404)
 
 
-def _favourite_keys(ctx: Ctx, account: Account) -> set[str]:
+def _favourite_keys(ctx: Ctx, account: Account | None) -> set[str]:
+    if account is None:   # the list and [手続き説明] seen before login (the logged-out header's 手続き検索)
+        return set()
     return set(ctx.db.scalars(select(FavouriteProcedure.procedure_key)
                               .where(FavouriteProcedure.account_id == account.id)))
 
@@ -52,7 +54,7 @@ def view(proc: pc.OnlineProcedure, favourite: bool) -> dict[str, Any]:
             "period_text": pc.period_time(proc.accepts_from), "favourite": favourite}
 
 
-def search(ctx: Ctx, account: Account, query: dict[str, Any]) -> dict[str, Any]:
+def search(ctx: Ctx, account: Account | None, query: dict[str, Any]) -> dict[str, Any]:
     """[キーワード検索] and the pulldowns of [手続き一覧]: keywords (AND), synonyms, sort, page, per_page."""
     sort = query.get("sort") or pc.SORTS[0]
     per_page = query.get("per_page") or pc.PAGE_SIZES[0]
@@ -71,7 +73,7 @@ def search(ctx: Ctx, account: Account, query: dict[str, Any]) -> dict[str, Any]:
             "procedures": [view(p, p.key in favourites) for p in page.items]}
 
 
-def detail(ctx: Ctx, account: Account, key: str) -> dict[str, Any]:
+def detail(ctx: Ctx, account: Account | None, key: str) -> dict[str, Any]:
     """[手続き説明]: 手続き名 with the favourite mark, 説明, 受付時期, 問い合わせ先, ダウンロードファイル (003 §6.2)."""
     proc = find(ctx, key)
     out = view(proc, key in _favourite_keys(ctx, account))

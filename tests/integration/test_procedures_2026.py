@@ -103,7 +103,8 @@ def test_mypage_and_user_detail(screens: Any, staff: tuple[str, str]) -> None:
     hub = text(screens.get("/mypage"))
     for item in ("申請内容の確認", "お気に入り手続き", "利用者情報の確認"):
         assert item in hub
-    assert 'id="header-procedures"' in hub and 'id="header-mypage"' in hub
+    assert 'href="/procedures"' in hub and 'href="/mypage"' in hub   # the header's 手続き検索 and マイページ
+    assert '<a id="mypage-applications" href="/applications/status">' in hub   # [申込一覧] of edition 2026
     detail = text(screens.get("/mypage/user"))
     rows = re.findall(r'<tr id="row-\w+"><th>([^<]+)</th><td>([^<]*)</td>', detail)
     assert [r[0] for r in rows] == ["利用者区分", "利用者ID", "氏名 (英字)", "生年月日", "機関所在地", "電話番号",
@@ -149,3 +150,15 @@ def test_the_2024_edition_has_no_catalogue(app: Any, api: Api, client: Any, staf
     r = api.call("GET", "/api/v1/procedures", token=staff[1], expect=200).get_json()
     assert r["total"] == 0
     assert client.get("/procedures").status_code == 404
+
+
+def test_the_list_and_the_description_before_login(app: Any, client: Any) -> None:
+    """003 §1.5: the logged-out header has 手続き検索 too; [同意する] and the favourites need the login."""
+    use_edition(app, "2026")
+    listed = client.get("/procedures", query_string={"keywords": "受領"})
+    assert listed.status_code == 200 and names(text(listed)) == ["受領方法変更申出"]
+    page = text(client.get("/procedures/coe"))
+    assert "ご利用前に必ずお読みください。" in page and "お気に入り登録" not in page
+    agreed = client.post("/procedures/coe/agreement", data=tokens(page))
+    assert agreed.status_code == 401 and "RASIM401E" in text(agreed)
+    assert client.post("/procedures/coe/favourite", data=tokens(page)).status_code == 401

@@ -13,6 +13,7 @@ from simulator.domain import procedure_catalogue as pc
 from simulator.domain.errors import RuleViolation
 from simulator.services import procedures
 from simulator.web.api_procedures import SESSION_CHOICE, start_url
+from simulator.web.runtime import run
 from simulator.web.screens import guard
 from simulator.web.screens.base import bp
 from simulator.web.screens.ui import edition, message_page, page
@@ -32,6 +33,14 @@ def _served() -> None:
         abort(404)
 
 
+def _as_visitor(use_case: Any, *args: Any) -> Any:
+    """The list and [手続き説明] are open before login too (003 §1.5: the logged-out header has 手続き検索); a
+    logged-in user sees the favourite marks. [同意する] and the favourites need the login."""
+    if guard.logged_in():
+        return guard.as_user(use_case, *args)
+    return run(lambda ctx: use_case(ctx, None, *args))
+
+
 def _int_arg(name: str, default: int) -> int:
     value = request.args.get(name, "")
     return int(value) if value.isdigit() and len(value) < 7 else default
@@ -46,13 +55,13 @@ def procedure_list() -> Any:
              "per_page": _int_arg("per_page", pc.PAGE_SIZES[0]), "page": _int_arg("page", 1)}
     if query["per_page"] not in pc.PAGE_SIZES:
         query["per_page"] = pc.PAGE_SIZES[0]
-    found = guard.as_user(procedures.search, query)
+    found = _as_visitor(procedures.search, query)
     return page("procedures.html", found=found, query=query, sizes=pc.PAGE_SIZES, sorts=pc.SORTS)
 
 
 def _detail_page(key: str, panel: str = "") -> Any:
     try:
-        proc = guard.as_user(procedures.detail, key)
+        proc = _as_visitor(procedures.detail, key)
     except RuleViolation as refused:
         return message_page([p.code for p in refused.problems], refused.status)
     return page("procedure_detail.html", proc=proc, panel=panel)
