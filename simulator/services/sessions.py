@@ -111,6 +111,7 @@ def open_session(ctx: Ctx, account: Account) -> dict[str, Any]:
             "previous_login_at": previous.isoformat() if previous else None}
 
 
+KEEPS_SESSION = frozenset({"RASIM430E"})   # refusals of a move after which the user is still logged in
 _END_CODES = {"double_login": "WZBAM099E", "timeout": "RASIM408E", "illegal_transition": "RASIM409E"}
 
 
@@ -153,7 +154,37 @@ def logout(ctx: Ctx, token: Any) -> dict[str, Any]:
 
 
 def illegal_transition(ctx: Ctx, token: Any) -> None:
-    """The Back button during input (Q4-20): the session ends."""
+    """The Back button during input: the session ends (FAQ Q4-20, RASIM409E), or, where the edition keeps
+    it (003 §1.3 「エラーになります」), the move is refused and audited (RASIM430E)."""
     account, session = authenticate(ctx, token)
+    if not ctx.ed.back_navigation_ends_session:
+        ctx.audit("session.illegal_transition_refused", f"account:{account.id}")
+        raise ctx.keep(RuleViolation.one("RASIM430E", status=409))
     end_session(ctx, session, "illegal_transition")
     raise ctx.keep(RuleViolation.one("RASIM409E"))
+
+
+def session_times(ctx: Ctx, session: LoginSession) -> dict[str, Any]:
+    """When the session ends without activity, and when the edition warns of it (003 §2.6: 10 minutes
+    before; None where the edition shows no warning)."""
+    timeout_at = session.last_seen_at + dt.timedelta(minutes=ctx.ed.session_timeout_minutes)
+    warning = ctx.ed.session_warning_minutes
+    warning_at = timeout_at - dt.timedelta(minutes=warning) if warning else None
+    # seconds from now (the test clock's) to the warning: what the page's timer counts down
+    return {"timeout_at": timeout_at.isoformat(), "warning_at": warning_at.isoformat() if warning_at else None,
+            "warning_in_seconds": max(0, int((warning_at - ctx.now).total_seconds())) if warning_at else None}
+
+
+def times_of(ctx: Ctx, token: Any) -> dict[str, Any]:
+    """session_times of the session behind a token (asking is activity, like any request)."""
+    _account, session = authenticate(ctx, token)
+    return session_times(ctx, session)
+
+
+def extend(ctx: Ctx, token: Any) -> dict[str, Any]:
+    """[OK] on the warning (003 §2.6): the time to the logout is 3 hours again, counted from now (rasim: the
+    manual says 「3 時間延長されます」; the [OK] is itself activity). Audited."""
+    account, session = authenticate(ctx, token)
+    session.last_seen_at = ctx.now
+    ctx.audit("session.extended", f"account:{account.id}")
+    return session_times(ctx, session)

@@ -22,7 +22,7 @@ def init_app(app: Flask) -> None:
     forms.install(app)
     app.jinja_env.globals.update(csrf_field=guard.csrf_field, csrf_token=guard.csrf_token,
                                  screen_fields=guard.screen_fields,
-                                 logged_in=guard.logged_in)
+                                 logged_in=guard.logged_in, session_warning=guard.session_warning)
     app.register_blueprint(bp)
     app.register_blueprint(support.bp)
 

@@ -2,6 +2,7 @@
 CSRF token of every form, and the screen token of input pages (the Back-button rule, Q4-20)."""
 from __future__ import annotations
 
+import datetime as dt
 import hmac
 import secrets
 from collections.abc import Callable
@@ -15,6 +16,7 @@ from simulator.domain.errors import RuleViolation
 from simulator.services import sessions
 from simulator.services.context import Ctx
 from simulator.web.runtime import run
+from simulator.web.screens import ui
 from simulator.web.screens.ui import FormErrors, message_page, page
 
 T = TypeVar("T")
@@ -52,6 +54,26 @@ def forget_session() -> None:
 
 def logged_in() -> bool:
     return bool(session.get(TOKEN))
+
+
+def session_warning() -> dict[str, Any] | None:
+    """What static/session.js needs for the timeout warning (003 §2.6), or None: not logged in, or the
+    edition shows no warning (2024)."""
+    token = session.get(TOKEN)
+    minutes = ui.edition().session_warning_minutes
+    if not token or not minutes or request.blueprint == "screens_support":
+        return None
+    try:
+        times = run(sessions.times_of, token)
+    except RuleViolation:
+        return None
+    timeout_in = times["warning_in_seconds"] + minutes * 60
+    return {**times, "timeout_in_seconds": timeout_in, "text": warning_text(times)}
+
+
+def warning_text(times: dict[str, Any]) -> str:
+    when = dt.datetime.fromisoformat(times["timeout_at"]).strftime(ui.t("session_warning.timeout_format"))
+    return ui.t("session_warning.text", warning_minutes=ui.edition().session_warning_minutes, timeout_at=when)
 
 
 def as_user(use_case: Callable[..., T], *args: Any) -> T:
@@ -116,7 +138,8 @@ def end_for_illegal_transition() -> RuleViolation | None:
     try:
         run(sessions.illegal_transition, token)
     except RuleViolation as ended:
-        forget_session()
+        if not {p.code for p in ended.problems} <= sessions.KEEPS_SESSION:
+            forget_session()
         return ended
     forget_session()  # pragma: no cover
     return RuleViolation.one("RASIM409E")  # pragma: no cover

@@ -75,7 +75,25 @@ def session_ended() -> Any:
     ended = session.pop(guard.ENDED, None)
     if not ended:
         return redirect(url_for("screens.login"))
-    return message_page(list(ended["codes"]), int(ended["status"]), title_key="error.session_title", to_login=True)
+    kept = set(ended["codes"]) <= sessions.KEEPS_SESSION   # 003 §1.3: an error, still logged in
+    return message_page(list(ended["codes"]), int(ended["status"]), title_key="error.title" if kept else
+                        "error.session_title", to_login=not kept)
+
+
+# --- the timeout warning (003 §2.6): static/session.js asks before the logout; [OK] extends --------------
+
+@bp.post("/session/extension")
+def session_extension() -> Any:
+    """[OK] on the warning: the session runs the edition's time again from now; answers the new times."""
+    token = session.get(guard.TOKEN)
+    if not token:
+        return {"errors": [{"code": "RASIM401E"}]}, 401
+    try:
+        times = run(sessions.extend, token)
+    except RuleViolation as ended:
+        guard.forget_session()
+        return {"errors": [{"code": p.code} for p in ended.problems]}, ended.status or 401
+    return {**times, "text": guard.warning_text(times)}
 
 
 # --- S33, S34 password reset ---------------------------------------------------------------------------
