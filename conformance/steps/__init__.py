@@ -23,3 +23,5 @@ from conformance.steps.procedures_2026 import *
 from conformance.steps.submissions_2026 import *
 from conformance.steps.input_reuse import *
 from conformance.steps.apply_2026 import *
+from conformance.steps.list_2026 import *
+from conformance.steps.access_2026 import *

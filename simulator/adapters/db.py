@@ -70,6 +70,11 @@ class Account(Base):
     card_cert_not_after: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     residence_card_valid_until: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    # 003 §3.2 (edition 2026, organisation staff): 氏名(英字) for the forgotten-ID mail (§2.4) and the organisation
+    name_en: Mapped[str | None] = mapped_column(String(104), nullable=True)
+    corporate_number: Mapped[str | None] = mapped_column(String(13), nullable=True)
+    organisation_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    postal_code: Mapped[str | None] = mapped_column(String(7), nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)
 

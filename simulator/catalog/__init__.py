@@ -106,6 +106,13 @@ def category(key: str) -> Category:
     return _categories()[key]
 
 
+def online_registration(edition_name: str) -> list[dict[str, str]]:
+    """The categories that register online by e-mail first in an edition (catalog/category_editions.csv:
+    an edition's row replaces categories.csv's registers_online; 003 §3.2), as the 利用者区分 choices."""
+    return [r for r in _cached_table("category_editions.csv")
+            if r["edition"] == edition_name and r["registers_online"] == "yes" and r["registration"] == "email_first"]
+
+
 def category_for_organisation(kind: str) -> Category:
     for c in categories():
         if c.organisation_kind == kind:

@@ -85,6 +85,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from simulator.web import api_procedure_requests
 
     app.register_blueprint(api_procedure_requests.bp)
+    from simulator.web import api_access_2026
+
+    app.register_blueprint(api_access_2026.bp)
     app.register_blueprint(test_support.bp)
     api.register_openapi(app)
     try:

@@ -29,6 +29,7 @@ from simulator.web import api_procedures as _api_procedures_module  # noqa: F401
 from simulator.web import api_input_reuse as _api_input_reuse_module  # noqa: F401
 from simulator.web import test_support_bureau as _test_support_bureau_module  # noqa: F401
 from simulator.web import api_procedure_requests as _api_procedure_requests_module  # noqa: F401
+from simulator.web import api_access_2026 as _api_access_2026_module  # noqa: F401
 from simulator.web.app import create_app
 from simulator.web.operations import REGISTRY, Operation
 from tests.support.api import PASSWORD, Api
