@@ -1,0 +1,19 @@
+"""[申込一覧] and [申込詳細] of the current system (003 §7.1) as calls of RasimClient: GET /api/v1/submissions with
+the criteria of [キーワードで探す] (related, procedure_name, applied_from / applied_to as YYYYMMDD), sort and per_page,
+page; GET /api/v1/submissions/{id}."""
+from __future__ import annotations
+
+from typing import Any
+
+API = "/api/v1"
+
+
+class ListCalls:
+    """Mixed into RasimClient (which provides call)."""
+
+    def submissions(self, token: str | None, **query: Any) -> Any:
+        params = {k: str(v) for k, v in query.items() if v not in (None, "")}
+        return self.call("GET", f"{API}/submissions", token=token, params=params or None)  # type: ignore[attr-defined]
+
+    def submission(self, token: str | None, application_id: int) -> Any:
+        return self.call("GET", f"{API}/submissions/{application_id}", token=token)  # type: ignore[attr-defined]
