@@ -36,11 +36,16 @@ def free_port() -> int:
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
+    yield from serve(tmp_path)
+
+
+def serve(tmp_path: Path, **config: Any) -> Iterator[str]:
+    """The app on a real server on a free port (config: more settings, e.g. RASIM_EDITION)."""
     url = f"sqlite:///{tmp_path}/rasim.sqlite3"
     upgrade(url)
     port = free_port()
     app = create_app({"RASIM_DATABASE_URL": url, "RASIM_VAR_DIR": str(tmp_path / "var"), "SECRET_KEY": "browser",
-                      "RASIM_TEST_SUPPORT": True, "RASIM_BASE_URL": f"http://127.0.0.1:{port}"})
+                      "RASIM_TEST_SUPPORT": True, "RASIM_BASE_URL": f"http://127.0.0.1:{port}", **config})
     httpd = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
