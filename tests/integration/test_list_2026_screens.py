@@ -162,6 +162,7 @@ def test_the_receipt_method_change_screens_confirm_and_take_the_request(
                        follow_redirects=True)
     finished = text(done)
     assert "申込完了" in finished and "受領方法変更申出の手続きの申込を受付しました。" in finished
+    assert 'id="back" href="/procedures"' in finished                 # 「< 一覧へ戻る」 → [オンライン申請手続き]
     reference = re.search(r'<td id="reference-number">(\w+)</td>', finished).group(1)
     requests = api.call("GET", "/api/v1/receipt-method-change-requests", token=api.login(f.auth_id),  # type: ignore[attr-defined]
                         expect=200).get_json()["requests"]
