@@ -25,3 +25,4 @@ from conformance.steps.input_reuse import *
 from conformance.steps.apply_2026 import *
 from conformance.steps.list_2026 import *
 from conformance.steps.access_2026 import *
+from conformance.steps.session_2026 import *
