@@ -180,7 +180,8 @@ def _step_page(inp: dict[str, Any], step: str, shown: dict[str, str], errors: Fo
     return page("application_step.html", status, errors=errors, shown=shown, skip=[], results=results or {},
                 heading=heading(bool(inp["parent_id"]), inp["procedure"]), bar=step_bar(p, step),
                 step=step, form=form, action_url=url_for("screens.application_step", step=step),
-                submit_key="application.confirm" if following == input_plan.STEP3 else "application.next", warnings=dialog)
+                submit_key="application.confirm" if following == input_plan.STEP3 else "application.next", warnings=dialog,
+                procedure=inp["procedure"])
 
 
 def _search(shown: dict[str, str], name: str) -> dict[str, Any]:
@@ -291,7 +292,7 @@ def _blocks(inp: dict[str, Any]) -> list[dict[str, Any]]:
 def _confirm_page(inp: dict[str, Any], shown: dict[str, str], errors: FormErrors, status: int = 200) -> Any:
     return page("application_confirm.html", status, errors=errors, shown=shown, blocks=_blocks(inp),
                 heading=heading(bool(inp["parent_id"]), inp["procedure"]), bar=step_bar(_steps(inp), input_plan.STEP3),
-                form=catalog.form("application_confirm"))
+                form=catalog.form("application_confirm"), procedure=inp["procedure"])
 
 
 def confirm_step() -> Any:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
+from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -28,6 +30,9 @@ def remember_language() -> None:
     wanted = request.args.get("lang")
     if wanted in LANGS:
         session["lang"] = wanted
+    from simulator.web.screens import header   # an edition's other menu languages (003 §1.6)
+
+    header.remember_menu_language(wanted)
 
 
 def lang_url(code: str) -> str:
@@ -83,6 +88,7 @@ class FormErrors:
 
     lines: list[str] = field(default_factory=list)
     fields: set[str] = field(default_factory=set)
+    problems: list[Problem] = field(default_factory=list)   # as found, for pages that name the item (2026)
 
     def __bool__(self) -> bool:
         return bool(self.lines)
@@ -91,6 +97,7 @@ class FormErrors:
     def of(cls, violation: RuleViolation, renamed: dict[str, str] | None = None) -> FormErrors:
         out = cls()
         for p in violation.problems:
+            out.problems.append(Problem(p.code, (renamed or {}).get(p.field, p.field) if p.field else None, p.params))
             line = message_line(p)
             if line not in out.lines:
                 out.lines.append(line)
@@ -137,7 +144,36 @@ def message_page(codes: list[str], status: int, title_key: str = "error.title", 
     return page("message.html", status, title_key=title_key, lines=lines, to_login=to_login)
 
 
+def _overlay_join(app: Flask) -> Any:
+    """Jinja's join_path for `{% extends %}`, `{% include %}` and `{% import %}`: under an edition with a folder of
+    templates, a name it has there (e.g. base.html → 2026/base.html) is loaded from it. The name differs, so the
+    template cache never gives one edition's page to another (tests switch editions on one app)."""
+    root = Path(app.root_path) / (app.template_folder or "templates")
+
+    def join_path(template: str, parent: str) -> str:
+        try:
+            folder = edition().templates
+        except RuntimeError:            # no app context (not while a page is drawn)
+            return template
+        overlay = f"{folder}/{template}"
+        if folder and not template.startswith(folder + "/") and parent != overlay and _exists(root / overlay):
+            return overlay             # (an overlay naming its own shared page gets the shared one)
+        return template
+
+    return join_path
+
+
+@lru_cache(maxsize=512)
+def _exists(path: Path) -> bool:
+    return path.is_file()
+
+
 def install(app: Flask) -> None:
     """Template helpers for every page (the error pages of other blueprints too)."""
+    app.jinja_env.join_path = _overlay_join(app)  # type: ignore[method-assign]
     app.jinja_env.globals.update(t=t, field_label=field_label, id_label=id_label, lang=lang, lang_url=lang_url)
+    from simulator.web.screens import field_errors, header   # edition 2026's item-named messages and header
+
+    field_errors.install(app)
+    header.install(app)
     app.jinja_env.filters.update(ymdhm=ymdhm, ymd=ymd, linkify=linkify)
