@@ -178,3 +178,23 @@ def test_the_2024_list_and_edition_keep_their_own_pages(client: Any, app: Any, a
     assert "申請情報一覧" in old and f'id="select-{app_id}"' in old and "キーワードで探す" not in old
     assert client.get("/applications/status").status_code == 404
     assert client.get("/procedures/receipt-method-change/apply").status_code == 404
+
+
+def test_a_bulk_row_is_listed_as_a_bulk_application(app: Any, api: Api) -> None:
+    from tests.integration.test_bulk_2026 import CARDS, NAMES, photo, submit
+    from tests.support.application_flow import jpeg, lawyer
+    from tests.support.bulk_flow import Bulk, csv_of, professor, row_values
+
+    b = Bulk(api, lawyer(api))
+    use_edition(app, "2026")
+    people = [professor(api, c, n) for c, n in zip(CARDS, NAMES, strict=True)]
+    read = b.upload(csv_of([row_values(p) for p in people])).get_json()
+    for line in (2, 3):
+        photo(b, read, line, jpeg(300, 400))
+    submit(b, read)
+    found = api.call("GET", "/api/v1/submissions", token=b.token, expect=200).get_json()
+    names = {r["procedure_name"] for r in found["rows"]}
+    assert len(names) == 1 and next(iter(names)).endswith(" 一括申請") and found["total"] == 2, names
+    by_word = api.call("GET", "/api/v1/submissions", token=b.token, query_string={"procedure_name": "一括申請"},
+                       expect=200).get_json()
+    assert by_word["total"] == 2
