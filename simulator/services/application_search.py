@@ -159,8 +159,8 @@ def detail(ctx: Ctx, account: Account, application_id: int) -> dict[str, Any]:
     from simulator.services.application_rows import rule_row
     from simulator.services.applications import own_application
 
+    app = own_application(ctx, account, application_id)   # first: another user's is unknown in any edition
     offered(ctx)
-    app = own_application(ctx, account, application_id)
     if app.submitted_at is None:
         raise RuleViolation.one("RASIM404E", "application_id")
     files = [ctx.db.get(StoredFile, i) for i in (app.photo_file_id, app.document_file_id) if i]
