@@ -131,7 +131,7 @@ def search(ctx: Ctx, account: Account, query: dict[str, Any],
     if c["start"]:
         q = q.where(Application.submitted_at >= dt.datetime.combine(c["start"], dt.time()))
     if c["end"]:
-        q = q.where(Application.submitted_at < dt.datetime.combine(c["end"] + dt.timedelta(days=1), dt.time()))
+        q = q.where(Application.submitted_at <= dt.datetime.combine(c["end"], dt.time.max))   # 99991231 too
     total = ctx.db.scalar(select(func.count()).select_from(q.subquery())) or 0
     size = c["per_page"]
     pages = max(1, (total + size - 1) // size)

@@ -72,6 +72,8 @@ def test_the_api_pages_and_refuses_bad_parameters_with_the_codes(three: tuple[Fl
         body = listed(f, 400, **query)
         assert [e["code"] for e in body["errors"]] == [code], (query, body)
     assert listed(f, per_page="20")["per_page"] == 20
+    assert listed(f, applied_from="00010101", applied_to="99991231")["total"] == 3   # the ends of the calendar
+    assert listed(f, applied_from="00000101", expect=400)["errors"][0]["code"] == "RASIM484E"
 
 
 def test_the_list_screen_searches_sorts_and_pages(client: Any, three: tuple[Flow, list[int]]) -> None:
