@@ -133,3 +133,67 @@ def test_edition_2024_has_neither_flow(api: Api):
     assert codes(r) == ["RASIM494E"]
     r = api.call("POST", "/api/v1/auth-id-reminders", {"email": "a@example.jp", "name_en": "A B"}, expect=404)
     assert codes(r) == ["RASIM494E"]
+
+
+# -- screens --------------------------------------------------------------------------------------------------
+
+def _text(r: Any) -> str:
+    return r.get_data(as_text=True)
+
+
+def test_screens_login_wording_and_links(api26: Api, client: Any):
+    page = _text(client.get("/login"))
+    for words in ("利用者ログイン", "利用者情報登録で払い出されたID、登録したパスワードをご入力ください。",
+                  "利用者IDを忘れた場合はこちら", "パスワードを忘れた場合はこちら", "ログイン &gt;", "新規登録"):
+        assert words in page, words
+
+
+def test_screens_registration_from_explain_to_done(api26: Api, client: Any):
+    from tests.integration.test_screens import submit
+
+    explain = _text(client.get("/registration/staff/explain"))
+    assert "利用者登録説明" in explain and "同意する &gt;" in explain and "利用規約" in explain
+    r = submit(client, "/registration/staff/email", {"email": "s@example.jp", "email_confirm": "s@example.jp"})
+    assert r.status_code == 200 and "メール送信完了" in _text(r)
+    token = api26.link_token("s@example.jp", "registration_email_link")
+    url = f"/registration/staff?token={token}"
+    form = _text(client.get(url))
+    assert "所属機関等の職員" in form and "パスワードは10～20文字、4種類以上の文字で入力してください。" in form
+    assert "ハイフンなしで入力してください。" in form
+    r = submit(client, url, {**STAFF, "action": "confirm"})
+    confirm = _text(r)
+    assert "以下の内容で登録してよろしいですか？" in confirm and "HOUMU TAROU" in confirm and "所属機関等の職員" in confirm
+    assert not api26.mails(kind="registration_complete")               # nothing registered yet
+    r = submit(client, url, {**STAFF, "action": "register"})
+    done = _text(r)
+    assert "利用者登録完了" in done
+    auth_id = api26.mails(to="s@example.jp", kind="registration_complete")[-1]["body"].split("利用者ID: ")[1].split()[0]
+    assert auth_id in done
+
+
+def test_screens_expired_link_leads_back_to_the_email_entry(api26: Api, client: Any):
+    token = start(api26)
+    api26.advance(hours=24)
+    r = client.get(f"/registration/staff?token={token}")
+    assert r.status_code == 410
+    page = _text(r)
+    assert "24時間を過ぎたため" in page and 'href="/registration/staff/email"' in page
+
+
+def test_screens_forgotten_id_and_logout_confirmation(api26: Api, client: Any):
+    from tests.integration.test_screens import submit
+
+    auth_id = register(api26)["auth_id"]
+    page = _text(client.get("/auth-id-reminder"))
+    assert "登録しているメールアドレス、氏名(英字)を入力してください。" in page and "完了する &gt;" in page
+    r = submit(client, "/auth-id-reminder", {"email": "staff26@example.jp", "name_en": "HOUMU TAROU"})
+    assert r.status_code == 200 and auth_id in api26.mails(kind="auth_id_notice")[-1]["body"]
+    r = submit(client, "/login", {"auth_id": auth_id, "password": GOOD})
+    assert r.status_code == 302
+    page = _text(client.get("/logout/confirm"))
+    assert "利用者ログアウト確認" in page and "ログアウトしますか？" in page and "キャンセル" in page and "ログアウトする" in page
+
+
+def test_screens_2024_keeps_its_login_and_has_no_staff_registration(client: Any, api: Api):
+    assert "利用者ログイン" not in _text(client.get("/login"))
+    assert client.get("/registration/staff/explain").status_code == 404
