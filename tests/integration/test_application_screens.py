@@ -167,7 +167,10 @@ CONFIRM = {"confirmed_with_representative": "on", "kept_copy": "on", "action": "
 
 def start(b: Browser, procedure: str, status: str = ENGINEER) -> None:
     b.get("/menu")
-    assert 'href="/applications/input"' in b.html and 'href="/applications/search"' in b.html
+    if 'id="application-input"' in b.html:    # the 2024 menu (S03)
+        assert 'href="/applications/input"' in b.html and 'href="/applications/search"' in b.html
+    else:                                       # the current system's home: the catalogue, 003 §2.2
+        assert 'href="/procedures"' in b.html and 'href="/applications/status"' in b.html
     b.get("/applications/input")
     b.post("/applications/input", {"procedure": procedure, "status_of_residence": status, "action": "input"})
     assert b.path == "/applications/input/step2_1", b.text()[:800]

@@ -29,3 +29,15 @@ def test_the_2024_top_page_is_unchanged(client: Any) -> None:
     html = text(client.get("/"))
     assert "在留申請オンラインシステム及び電子届出システム" not in html and "申請手続きを探す" not in html
     assert 'href="/card-login"' in html or "外国人本人" in html, "the 2024 entries (S01)"
+
+
+def test_after_login_the_2026_home_has_the_tiles_not_the_2024_menu(app: Any, client: Any, api: Any) -> None:
+    from tests.integration.test_screens import login, register_on_screens
+
+    api.put_certificate()
+    auth_id = register_on_screens(client, api)
+    use_edition(app, "2026")
+    login(client, auth_id)
+    html = text(client.get("/menu"))
+    assert 'href="/procedures"' in html and 'href="/mypage"' in html and "TEL : 050-3786-3053" in html
+    assert 'id="application-input"' not in html, "the 2024 menu's 申請情報入力 is not the current system's"
