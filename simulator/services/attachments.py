@@ -25,6 +25,22 @@ from simulator.services.context import Ctx
 PDF_EXTENSIONS = (".pdf",)
 
 
+def checked_pdf(received: uploads.Received, filename: str, refuse_error_files: bool) -> Any:
+    """The checks every attached PDF gets, whatever it is attached to: not empty (WZBAM183E), named .pdf and
+    a PDF (WZBAM185E), and, where the procedure refuses them, no security settings and ISO 32000-1
+    (RASIM458E; 003 §3.3.3, §4.2.3, §5.3.4, §6.2). The facts of the PDF (adapters.pdf) are returned."""
+    if received.size == 0 or received.path is None:
+        raise refused_file("WZBAM183E", "document")
+    if not filename.lower().endswith(PDF_EXTENSIONS):
+        raise refused_file("WZBAM185E", "document")
+    found = inspect_pdf(received.path)
+    if not found.is_pdf:
+        raise refused_file("WZBAM185E", "document")
+    if refuse_error_files and found.error_file:
+        raise refused_file("RASIM458E", "document")
+    return found
+
+
 def refused_file(code: str, field: str) -> RuleViolation:
     """A file the system's rules refuse. Any bytes are a well-formed upload body (the OpenAPI document
     says binary), so the refusal is 422, as for a well-formed JSON body (web.operations.refusal_status),
@@ -126,13 +142,7 @@ def attach_documents(ctx: Ctx, account: Account, application_id: int, filename: 
             raise RuleViolation.one("WZBAM117E")   # once only (004 §2.7.7): no replacing, no adding
         if received.too_large:
             raise refused_file("WZBAM184E", "document")
-        if received.size == 0 or received.path is None:
-            raise refused_file("WZBAM183E", "document")
-        if not filename.lower().endswith(PDF_EXTENSIONS):
-            raise refused_file("WZBAM185E", "document")
-        found = inspect_pdf(received.path)
-        if not found.is_pdf:
-            raise refused_file("WZBAM185E", "document")
+        found = checked_pdf(received, filename, refuse_error_files=False)
     except RuleViolation:
         uploads.discard(received)
         raise

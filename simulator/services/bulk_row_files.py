@@ -14,10 +14,9 @@ from sqlalchemy import select
 from simulator.adapters import uploads
 from simulator.adapters.db import Account
 from simulator.adapters.db_applications import Attachment, BulkInput, StoredFile
-from simulator.adapters.pdf import inspect_pdf
 from simulator.domain import attachments as limits
 from simulator.domain.errors import RuleViolation
-from simulator.services.attachments import PDF_EXTENSIONS, photo_code, refused_file
+from simulator.services.attachments import checked_pdf, photo_code, refused_file
 from simulator.services.context import Ctx
 
 PHOTO, DOCUMENT = "photo", "document"
@@ -73,16 +72,8 @@ def attach_document(ctx: Ctx, account: Account, bulk: BulkInput, line: int, file
     try:
         if received.too_large:
             raise refused_file(limits.TOO_MANY_BYTES, "document")
-        if received.size == 0 or received.path is None:
-            raise refused_file("WZBAM183E", "document")
-        if not filename.lower().endswith(PDF_EXTENSIONS):
-            raise refused_file("WZBAM185E", "document")
         _check_room(ctx, files_of(ctx, bulk.id, line), received.size, None, "document")
-        found = inspect_pdf(received.path)
-        if not found.is_pdf:
-            raise refused_file("WZBAM185E", "document")
-        if found.error_file and ctx.ed.pdf_error_files == "refuse":
-            raise refused_file("RASIM458E", "document")
+        found = checked_pdf(received, filename, refuse_error_files=ctx.ed.pdf_error_files == "refuse")
     except RuleViolation:
         uploads.discard(received)
         raise

@@ -25,10 +25,9 @@ from simulator.adapters import uploads
 from simulator.adapters.db import Account, Organisation, ScheduledEvent
 from simulator.adapters.db_applications import StoredFile
 from simulator.adapters.db_procedure_requests import ProcedureRequest, ProcedureRequestFile
-from simulator.adapters.pdf import inspect_pdf
 from simulator.domain.errors import Problems, RuleViolation
 from simulator.domain.forms import validate_form
-from simulator.services.attachments import PDF_EXTENSIONS, refused_file
+from simulator.services.attachments import checked_pdf
 from simulator.services.context import Ctx, token_hash
 from simulator.services.events import handler
 
@@ -156,15 +155,7 @@ def attach(ctx: Ctx, account: Account, request_id: int, filename: str, received:
             raise _limit(TOO_MANY_BYTES, 容量=str(max_bytes // MB))
         if len(kept) + 1 > max_files:
             raise _limit(TOO_MANY_FILES, 件数=str(max_files))
-        if received.size == 0 or received.path is None:
-            raise refused_file("WZBAM183E", "document")
-        if not filename.lower().endswith(PDF_EXTENSIONS):
-            raise refused_file("WZBAM185E", "document")
-        found = inspect_pdf(received.path)
-        if not found.is_pdf:
-            raise refused_file("WZBAM185E", "document")
-        if found.error_file:   # 003 §3.3.3, §6.2: security settings or not ISO 32000-1 — 添付できません
-            raise refused_file("RASIM458E", "document")
+        checked_pdf(received, filename, refuse_error_files=True)   # 003 §3.3.3, §6.2: 添付できません
     except RuleViolation:
         uploads.discard(received)
         raise
