@@ -142,18 +142,24 @@ def _fail_on_disagreement(disagreements: list) -> None:
 
 
 @conformance.command("lint", epilog="\b\nRules (each finding ends with its rule):\n" + _LINT_RULES)
-@click.option("--features", "features_dir", default=str(faq.FEATURES), show_default=True,
-              type=click.Path(file_okay=False, exists=True), help="Folder of the feature files.")
-@click.option("--no-coverage", is_flag=True, help="Do not check conformance/coverage.csv against the tags.")
-def lint_command(features_dir: str, no_coverage: bool) -> None:
-    """Check the feature files: FAQ tags, known tags, refusal steps with a code, and coverage.csv.
+@click.option("--features", "features_dir", default=None, type=click.Path(file_okay=False, exists=True),
+              help="Folder of the feature files [default: the edition's: features/, or features/2026/].")
+@click.option("--edition", type=click.Choice(EDITIONS), default="2024", show_default=True,
+              help="Which suite: 2024 (the FAQ's, with conformance/coverage.csv) or 2026 (seed 003's, with "
+                   "conformance/coverage-2026.csv).")
+@click.option("--no-coverage", is_flag=True, help="Do not check the suite's coverage file against the tags.")
+def lint_command(features_dir: str | None, edition: str, no_coverage: bool) -> None:
+    """Check the feature files: FAQ or section tags, known tags, refusal steps with a code, and the coverage file.
 
     Prints one line per finding, `features/<file>.feature:LINE: <what> (<rule>)`, then a summary.
     Exit code 1 when anything is found, 0 otherwise.
     """
-    from conformance.lint import lint
+    from conformance.lint import lint, lint_2026
 
-    result = lint(Path(features_dir), coverage_path=None if no_coverage else faq.COVERAGE)
+    if edition == "2026":
+        result = lint_2026(Path(features_dir or faq.FEATURES / "2026"), check_coverage=not no_coverage)
+    else:
+        result = lint(Path(features_dir or faq.FEATURES), coverage_path=None if no_coverage else faq.COVERAGE)
     for finding in result.findings:
         click.echo(str(finding))
     click.echo(result.summary())

@@ -275,6 +275,26 @@ def lint(features_dir: Path = faq.FEATURES, items_path: Path = faq.FAQ_ITEMS,
     return LintResult(findings, files, scenarios)
 
 
+def lint_2026(features_dir: Path, check_coverage: bool = True) -> LintResult:
+    """The current system's suite: the same checks of the files, and conformance/coverage-2026.csv — every
+    section tag it names is carried by a scenario (rule `coverage-agrees`)."""
+    result = lint(features_dir, coverage_path=None)
+    if not check_coverage:
+        return result
+    from conformance.report import COVERAGE_2026, coverage_2026
+
+    carried: set[str] = set()
+    for path in features_dir.glob("*.feature"):
+        carried |= set(re.findall(r"@003-[\d.]+\b", path.read_text(encoding="utf-8")))
+    findings = list(result.findings)
+    for n, row in enumerate(coverage_2026(), start=2):
+        for tag in row["checked_by"].split():
+            if tag.startswith("@") and tag not in carried:
+                findings.append(Finding(display(COVERAGE_2026), n, f"rule {row['rule']} names {tag}, but no scenario "
+                                        "carries it", "coverage-agrees"))
+    return LintResult(findings, result.files, result.scenarios)
+
+
 def coverage_disagreements(features_dir: Path = faq.FEATURES, items_path: Path = faq.FAQ_ITEMS,
                            coverage_path: Path = faq.COVERAGE) -> list[Finding]:
     """Only the coverage-agrees findings (for `rasim conformance coverage`)."""

@@ -46,3 +46,14 @@ def test_the_report_lists_the_rules_without_a_scenario() -> None:
     listed = {item.split()[0] for item, _status, _reason in rules_without_scenario()}
     expected = {f"§0-{r['rule']}" for r in coverage_2026() if r["status"] != "scenario"}
     assert listed == expected and listed, listed
+
+
+def test_the_2026_suite_lints_clean_and_the_lint_sees_a_wrong_tag(tmp_path: Path) -> None:
+    from conformance import lint as linting
+
+    assert linting.lint_2026(ROOT / "features" / "2026").findings == []
+    for feature in (ROOT / "features" / "2026").glob("*.feature"):
+        text = feature.read_text(encoding="utf-8")
+        (tmp_path / feature.name).write_text(text.replace("@003-2.6", "@003-2.9"), encoding="utf-8")
+    found = linting.lint_2026(tmp_path).findings
+    assert {f.rule for f in found} == {"coverage-agrees"} and any("@003-2.6" in f.what for f in found)
