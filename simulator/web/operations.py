@@ -38,6 +38,7 @@ class Operation:
     faq: str = ""
     status: int = 200    # the status of success: 201 where something is created
     upload: tuple[str, ...] = ()   # a file in the body, of these media types (not JSON; read by the use case)
+    edition_flag: str = ""         # an Edition field: the operation is in an edition's OpenAPI only when it is set
 
     def __post_init__(self) -> None:
         if self.method in WRITE_METHODS and self.body is None and not self.upload:
@@ -154,13 +155,13 @@ def bearer_token() -> str | None:
 def operation(bp: Blueprint, prefix: str, method: str, path: str, operation_id: str, summary: str, tag: str,
               body: dict[str, str] | None = None, required: list[str] | None = None,
               query: dict[str, str] | None = None, auth: bool = False, faq: str = "", status: int = 200,
-              form: str | None = None, upload: tuple[str, ...] = ()) -> Callable:
+              form: str | None = None, upload: tuple[str, ...] = (), edition_flag: str = "") -> Callable:
     """Declare a JSON operation. With `form`, the body and its required properties come from the form
     declaration of catalog/forms/ (never typed twice); `body` may add properties of its own."""
     if form is not None:
         body, required = form_body(form, body), list(required or []) + catalog.form(form).always_required
     op = Operation(operation_id, method, path, prefix, summary, tag, body, required or [], query or {}, auth, faq,
-                   status, upload)
+                   status, upload, edition_flag)
     REGISTRY.append(op)
 
     def decorator(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -213,6 +214,8 @@ def openapi(title: str, version: str, ed: Any, prefixes: tuple[str, ...] | None 
     for op in REGISTRY:
         if prefixes is not None and op.prefix not in prefixes:
             continue
+        if op.edition_flag and not getattr(ed, op.edition_flag):
+            continue   # a flow the edition does not have (its use case answers with the system's code)
         item: dict[str, Any] = {
             "operationId": op.operation_id, "summary": op.summary, "tags": [op.tag],
             "responses": {

@@ -197,3 +197,14 @@ def test_screens_forgotten_id_and_logout_confirmation(api26: Api, client: Any):
 def test_screens_2024_keeps_its_login_and_has_no_staff_registration(client: Any, api: Api):
     assert "利用者ログイン" not in _text(client.get("/login"))
     assert client.get("/registration/staff/explain").status_code == 404
+
+
+def test_openapi_lists_the_flows_only_in_the_edition_that_has_them(app: Any, api: Api):
+    ids = {o.get("operationId") for p in api.call("GET", "/api/openapi.json", expect=200).get_json()["paths"].values()
+           for o in p.values() if isinstance(o, dict)}
+    assert not ids & {"remindAuthId", "startStaffRegistration", "registerStaff"}
+    use_edition(app, "2026")
+    ids = {o.get("operationId") for p in api.call("GET", "/api/openapi.json", expect=200).get_json()["paths"].values()
+           for o in p.values() if isinstance(o, dict)}
+    assert {"remindAuthId", "startStaffRegistration", "openStaffRegistration", "checkStaffRegistration",
+            "registerStaff"} <= ids
