@@ -49,7 +49,7 @@ def decoded_file(text: Any, limit: int) -> bytes:
            "`<procedure>_<YYYYMMDDHHMMSS>.rasim`; with `Accept: application/json`, {file_name, file: base64}); "
            "`values` (step → the step's values, as typed, unchecked) over what "
            "the steps keep. Attachments and the photo are not saved; nothing is submitted", "applications",
-           body={"values": OBJ}, auth=True)
+           body={"values": OBJ}, auth=True, edition_flag="temporary_save")
 def save(body: dict, token: str) -> Any:
     typed = {k: v for k, v in (body.get("values") or {}).items() if isinstance(v, dict)}
     data, name = as_user(token, temporary_save.save_input, secret_key(), typed)
@@ -63,7 +63,7 @@ def save(body: dict, token: str) -> Any:
            "saveApplicationInputTemporarily) sets its values in the input in progress of the same procedure; "
            "RASIM488E not such a file (damaged, edited, foreign, too large), RASIM489E another procedure's, "
            "RASIM490E saved before a modification (temporary_save_version)", "applications",
-           body={"file": S}, required=["file"], auth=True)
+           body={"file": S}, required=["file"], auth=True, edition_flag="temporary_save")
 def load(body: dict, token: str) -> Any:
     limit = catalog.edition(current_app.config["RASIM_EDITION"]).temporary_save_max_bytes
     key = secret_key()
@@ -79,7 +79,7 @@ def load(body: dict, token: str) -> Any:
            "[過去申込一覧] (003 §8.3): the user's own submitted applications of the procedure of the input in progress, "
            "entered within input_reuse_years (2) years; 関連情報 `related`, 手続き名 `procedure_name` (words: all), "
            "申込日 `applied_from`/`applied_to` YYYYMMDD, `sort` applied_at_desc|applied_at_asc, `per_page` 10|20",
-           "applications", query=PAST_SEARCH, auth=True)
+           "applications", query=PAST_SEARCH, auth=True, edition_flag="input_reuse_years")
 def past(query: dict, token: str) -> Any:
     return as_user(token, input_reuse.search, query)
 
@@ -88,6 +88,6 @@ def past(query: dict, token: str) -> Any:
            "[選択 >] of [過去申込一覧] (003 §8.3): the values of `application_id` set in the input in progress, items "
            "the current forms no longer declare or accept left empty; RASIM491E another procedure or too old, "
            "RASIM404E not the user's", "applications", body={"application_id": INT}, required=["application_id"],
-           auth=True)
+           auth=True, edition_flag="input_reuse_years")
 def reuse(body: dict, token: str) -> Any:
     return as_user(token, input_reuse.apply, body.get("application_id"))

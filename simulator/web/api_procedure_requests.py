@@ -30,21 +30,21 @@ UPLOAD_CAP = 20 * 1024 * 1024   # the largest total of any procedure (its own li
 @operation(bp, P, "POST", "/procedures/<slug>/requests", "startProcedureRequest",
            "[同意する] → [申込] of 利用申出 (usage-request) or 定期報告 (periodic-report), edition 2026: the user's "
            "input in progress of that procedure, or a new one (RASIM499E for a procedure the edition does not offer)",
-           "procedure_requests", auth=True, status=201)
+           "procedure_requests", auth=True, status=201, edition_flag="procedure_requests")
 def start(slug: str, token: str) -> Any:
     return as_user(token, requests_.start, slug)
 
 
 @operation(bp, P, "GET", "/procedure-requests", "listProcedureRequests",
            "The user's 利用申出 / 定期報告 after [申込む], newest first, with 整理番号 and 処理状況", "procedure_requests",
-           auth=True)
+           auth=True, edition_flag="procedure_requests")
 def list_mine(token: str) -> Any:
     return as_user(token, requests_.list_mine)
 
 
 @operation(bp, P, "GET", "/procedure-requests/<int:request_id>", "getProcedureRequest",
            "One 申込: values, files (with the round they came in), 処理状況, 整理番号, 定期報告受付番号, the bureau's note",
-           "procedure_requests", auth=True)
+           "procedure_requests", auth=True, edition_flag="procedure_requests")
 def get(request_id: int, token: str) -> Any:
     return as_user(token, requests_.get, request_id)
 
@@ -53,14 +53,14 @@ def get(request_id: int, token: str) -> Any:
            "[添付する]: one PDF as the body (?filename=), repeated for more: at most 20 files and 20 MB (RASIM496E, "
            "497E; on 返却中 the additional files of the correction, up to 20 MB); a PDF with security settings or not "
            "ISO 32000-1 is RASIM458E", "procedure_requests", query={"filename": S}, auth=True, status=201,
-           upload=PDF_TYPES)
+           upload=PDF_TYPES, edition_flag="procedure_requests")
 def attach(request_id: int, query: dict, token: str) -> Any:
     received = receive_capped(UPLOAD_CAP)
     return as_user(token, requests_.attach, request_id, query.get("filename", ""), received, files_dir())
 
 
 @operation(bp, P, "DELETE", "/procedure-requests/<int:request_id>/files/<int:file_id>", "removeProcedureRequestFile",
-           "[削除] of a file of the current round", "procedure_requests", auth=True)
+           "[削除] of a file of the current round", "procedure_requests", auth=True, edition_flag="procedure_requests")
 def remove(request_id: int, file_id: int, token: str) -> Any:
     return as_user(token, requests_.remove_file, request_id, file_id)
 
@@ -73,14 +73,16 @@ def _submit(ctx: Ctx, account: Account, request_id: int, body: dict, form_key: s
 
 @operation(bp, P, "POST", "/procedure-requests/<int:request_id>/usage-request", "submitUsageRequest",
            "[申込む] of a 利用申出 (003 §3.3.4): 整理番号 and パスワード (shown once) in two mails, 処理待ち; on 返却中 the "
-           "correction applied again", "procedure_requests", form="online_usage_request", auth=True)
+           "correction applied again", "procedure_requests", form="online_usage_request", auth=True,
+           edition_flag="procedure_requests")
 def submit_usage_request(request_id: int, body: dict, token: str) -> Any:
     return as_user(token, _submit, request_id, body, "online_usage_request")
 
 
 @operation(bp, P, "POST", "/procedure-requests/<int:request_id>/periodic-report", "submitPeriodicReport",
            "[申込む] of a 定期報告 (003 §6.2): 整理番号 and パスワード in two mails, then the 定期報告受付番号 mail; on "
-           "返却中 the correction applied again", "procedure_requests", form="online_periodic_report", auth=True)
+           "返却中 the correction applied again", "procedure_requests", form="online_periodic_report", auth=True,
+           edition_flag="procedure_requests")
 def submit_periodic_report(request_id: int, body: dict, token: str) -> Any:
     return as_user(token, _submit, request_id, body, "online_periodic_report")
 

@@ -28,7 +28,7 @@ def auth_id(api: Api) -> str:
 
 def to_upload(b: Browser) -> None:
     b.get("/menu")
-    assert 'id="bulk-input"' in b.html
+    assert 'id="bulk-input"' in b.html or 'href="/procedures"' in b.html   # the 2024 menu, or 2026's catalogue
     b.get("/applications/bulk")
     assert b.current_step() == "申請種別及び在留資格選択(STEP1)"
     b.post("/applications/bulk", {"procedure": "extension_of_stay", "status_of_residence": "professor",
