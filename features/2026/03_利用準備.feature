@@ -135,6 +135,7 @@
       | パスワード            | 結果                                                  |
       | Ab12345!xY            | 受け付けられる                                        |
       | Ab1!xxxxxxxxxxxxxxxx  | 受け付けられる                                        |
+      | Ab1!xxxxxxxxxxxxxxxxx | エラー「WZBAM005E」が項目「password」について返される |
       | Ab12345!x             | エラー「WZBAM005E」が項目「password」について返される |
       | ab12345!xy            | エラー「WZBAM005E」が項目「password」について返される |
       | AB12345!XY            | エラー「WZBAM005E」が項目「password」について返される |
