@@ -163,6 +163,7 @@ def test_one_application_from_step1_to_submission(server: str, browser: Any, tmp
     page.wait_for_url(server + "/applications/input/complete")
     page.click("#to-list")
     d2 = page.locator("dialog#d2")
+    page.wait_for_selector("dialog#d2", state="visible")   # after the form's navigation, not before
     assert d2.is_visible() and "まだ、申請は完了していません。" in d2.inner_text()
     shot(page, "application-d2")
     page.click("#d2-ok")
@@ -181,6 +182,7 @@ def test_one_application_from_step1_to_submission(server: str, browser: Any, tmp
     page.set_input_files("#document", str(document))
     page.click("#register")
     d3 = page.locator("dialog#d3")
+    page.wait_for_selector("dialog#d3", state="visible")   # after the form's navigation, not before
     assert d3.is_visible() and "登録した資料の変更・取消はできません。 登録してよろしいですか。" in d3.inner_text()
     shot(page, "application-d3")
     page.click("#d3-confirm")
