@@ -6,12 +6,13 @@ its problems); templates/2026/_fields_2026.html draws them."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 from flask import Flask
 
 from simulator import catalog
-from simulator.domain.errors import Problem
+from simulator.domain.errors import Problem, RuleViolation
 from simulator.web.screens import ui
 
 _INDEX = re.compile(r"\[\d+\]")
@@ -37,12 +38,23 @@ def item_label(name: str) -> str:
         return key
 
 
-def problem_text(p: Problem) -> str:
+def problem_text(p: Problem, label: Callable[[str], str] = item_label) -> str:
     """One problem's words without its code: the 2026 pattern for an empty item, else the catalogue's text."""
     if p.field and p.code in missing_codes():
-        return ui.t("apply2026.required_message", field=item_label(p.field))
+        return ui.t("apply2026.required_message", field=label(p.field))
     ja, en = catalog.message(p.code).render(p.params)
     return catalog.fill(en if ui.lang() == "en" else ja, ui.edition(), ui.lang())
+
+
+def messages_by_item(refused: RuleViolation, label: Callable[[str], str] = item_label) -> dict[str, list[str]]:
+    """{item: [messages]} of a refusal as a 2026 page prints them under the items ("" for the page's own):
+    for the screens that draw their items themselves ([申込一覧]'s search, 受領方法変更申出, 利用申出, 定期報告)."""
+    out: dict[str, list[str]] = {}
+    for p in refused.problems:
+        text = problem_text(p, label)
+        if text not in out.setdefault(p.field or "", []):
+            out[p.field or ""].append(text)
+    return out
 
 
 def _distinct(texts: list[str]) -> list[str]:

@@ -17,6 +17,7 @@ from simulator.services import procedure_requests as requests_
 from simulator.web.api_applications import files_dir
 from simulator.web.screens import guard
 from simulator.web.screens.base import bp
+from simulator.web.screens.field_errors import messages_by_item
 from simulator.web.screens.ui import edition, lang, message_page, page, t
 
 DONE = "procedure_request_done"    # the numbers [申込完了] shows once
@@ -28,28 +29,9 @@ def item_label(key: str) -> str:
     return spec.label_en if lang() == "en" else spec.label_ja
 
 
-def field_messages(refused: RuleViolation) -> dict[str, list[str]]:
-    """Each field's messages as the 2026 screens print them under the item: the text, no code (003 §1.6)."""
-    out: dict[str, list[str]] = {}
-    for p in refused.problems:
-        ja, en = catalog.message(p.code).render(p.params)
-        text = catalog.fill(en if lang() == "en" else ja, edition(), lang())
-        if text not in out.setdefault(p.field or "", []):
-            out[p.field or ""].append(text)
-    return out
-
-
 def _messages(refused: RuleViolation) -> dict[str, list[str]]:
     """A required item left empty reads 「<項目名>は入力必須項目です。」 (003 §1.6); others their message's text."""
-    required = [p for p in refused.problems if p.code == "WZBAM001E" and p.field]
-    out: dict[str, list[str]] = {}
-    for p in required:
-        name = t("procedure_request.files_label") if p.field == "files" else item_label(p.field or "")
-        out.setdefault(p.field or "", []).append(t("procedure_request.required_message", item=name))
-    rest = [p for p in refused.problems if p not in required]
-    for key, lines in (field_messages(RuleViolation(rest, refused.status)).items() if rest else ()):
-        out.setdefault(key, []).extend(lines)
-    return out
+    return messages_by_item(refused, lambda key: t("procedure_request.files_label") if key == "files" else item_label(key))
 
 
 def shown_value(f: Any, value: Any) -> str:

@@ -16,7 +16,7 @@ from simulator.domain.forms import validate_form
 from simulator.services import receipt_changes
 from simulator.web.screens import guard
 from simulator.web.screens.base import bp
-from simulator.web.screens.status_list import field_messages
+from simulator.web.screens.field_errors import messages_by_item
 from simulator.web.screens.ui import edition, lang, message_page, page, t
 
 FORM = "receipt_method_change_request"
@@ -44,14 +44,7 @@ def item_label(key: str) -> str:
 
 def _messages(refused: RuleViolation) -> dict[str, list[str]]:
     """A required item left empty reads 「<項目名>は入力必須項目です。」 (003 §1.6); others their message's text."""
-    required = [p for p in refused.problems if p.code == "WZBAM001E" and p.field]
-    out: dict[str, list[str]] = {}
-    for p in required:
-        out.setdefault(p.field or "", []).append(t("change_request.required_message", item=item_label(p.field or "")))
-    rest = [p for p in refused.problems if p not in required]
-    for key, lines in field_messages(RuleViolation(rest, refused.status)).items() if rest else ():
-        out.setdefault(key, []).extend(lines)
-    return out
+    return messages_by_item(refused, item_label)
 
 
 def shown_value(key: str, value: Any) -> str:

@@ -11,26 +11,15 @@ from typing import Any
 from flask import redirect, request, session, url_for
 from markupsafe import Markup
 
-from simulator import catalog
 from simulator.domain.errors import RuleViolation
 from simulator.services import application_search, receipt_changes
 from simulator.web.screens import guard
 from simulator.web.screens.base import bp
-from simulator.web.screens.ui import edition, lang, message_page, page, t
+from simulator.web.screens.field_errors import messages_by_item as field_messages
+from simulator.web.screens.ui import edition, message_page, page, t
 
 CRITERIA = ("related", "procedure_name", "applied_from", "applied_to")
 NOTICE = "status_list_notice"
-
-
-def field_messages(refused: RuleViolation) -> dict[str, list[str]]:
-    """Each field's messages as the 2026 screens print them under the item: the text, no code (003 §1.6)."""
-    out: dict[str, list[str]] = {}
-    for p in refused.problems:
-        ja, en = catalog.message(p.code).render(p.params)
-        text = catalog.fill(en if lang() == "en" else ja, edition(), lang())
-        if text not in out.setdefault(p.field or "", []):
-            out[p.field or ""].append(text)
-    return out
 
 
 @bp.app_template_filter("applied_hour")
