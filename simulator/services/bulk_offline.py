@@ -42,7 +42,7 @@ def validate_file(data: bytes, filename: str, step1: dict[str, Any], edition: st
                 residence_records.put(ctx, body)
             report: dict[str, Any] = {"registry": records is not None, "file_error": None, "defects": [], "rows": 0}
             try:
-                chosen = bulk_filing.check_upload_step1(ctx, account, step1)
+                chosen = bulk_filing.step1_for_file(category, step1)   # the file's STEP1; no usage-request gate offline
                 checked = bulk_rows.check_file(ctx, account, chosen, filename, data, registry=records is not None)
             except RuleViolation as v:
                 p = v.problems[0]

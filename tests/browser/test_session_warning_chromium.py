@@ -66,7 +66,7 @@ def test_ok_on_the_warning_extends_the_session(server: str, browser: Any) -> Non
     page.clock.run_for("02:49:50")
     assert dialogs == [], "not before 10 minutes are left"
     page.clock.run_for("00:00:20")
-    page.wait_for_function("document.getElementById('session-warning').getAttribute('data-extended')")
+    page.wait_for_selector("#session-warning[data-extended]", state="attached")   # no eval: the page's CSP
     assert dialogs == ["タイムアウトまで10分を切りました。\n延長を行いますか？\nタイムアウト日時： 2024年04月01日 12時00分"]
     assert page.get_attribute("#session-warning", "data-extended") == "2024-04-01T12:00:00", \
         "3 hours from the [OK] (the server's test clock has not moved)"
