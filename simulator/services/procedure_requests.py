@@ -138,6 +138,13 @@ def list_mine(ctx: Ctx, account: Account) -> dict[str, Any]:
     return {"procedure_requests": [view(ctx, r) for r in rows if r.form in ctx.ed.procedure_requests]}
 
 
+def largest_upload_bytes() -> int:
+    """The largest total any procedure request takes (the [procedure] limits of every edition's forms): the cap
+    of one upload before the service counts it against the request's own limit."""
+    keys = {key for name in catalog.edition_names() for key in catalog.edition(name).procedure_requests}
+    return max(max(p["files_max_bytes"], p["correction_files_max_bytes"]) for p in map(procedure_of, keys))
+
+
 def _limits(req: ProcedureRequest) -> tuple[int, int]:
     proc = procedure_of(req.form)
     return proc["files_max"], proc["correction_files_max_bytes"] if req.round else proc["files_max_bytes"]

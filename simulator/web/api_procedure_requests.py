@@ -24,7 +24,6 @@ from simulator.web.runtime import run
 bp = Blueprint("api_procedure_requests", __name__, url_prefix="/api/v1")
 P = "/api/v1"
 S = "string"
-UPLOAD_CAP = 20 * 1024 * 1024   # the largest total of any procedure (its own limit is checked by the service)
 
 
 @operation(bp, P, "POST", "/procedures/<slug>/requests", "startProcedureRequest",
@@ -55,7 +54,7 @@ def get(request_id: int, token: str) -> Any:
            "ISO 32000-1 is RASIM458E", "procedure_requests", query={"filename": S}, auth=True, status=201,
            upload=PDF_TYPES, edition_flag="procedure_requests")
 def attach(request_id: int, query: dict, token: str) -> Any:
-    received = receive_capped(UPLOAD_CAP)
+    received = receive_capped(requests_.largest_upload_bytes())   # the procedure's own limit: the service
     return as_user(token, requests_.attach, request_id, query.get("filename", ""), received, files_dir())
 
 

@@ -96,7 +96,7 @@ def procedure_request_correct(request_id: int) -> Any:
 
 
 def _act(request_id: int) -> Any:
-    request.max_content_length = 20 * 1024 * 1024 + ALLOWANCE
+    request.max_content_length = requests_.largest_upload_bytes() + ALLOWANCE
     try:
         req = guard.as_user(requests_.get, request_id)
     except RuleViolation as refused:
@@ -114,7 +114,7 @@ def _act(request_id: int) -> Any:
             chosen = request.files.get("document")
             if chosen is None or not chosen.filename:
                 raise RuleViolation.one("WZBAM183E", "document")
-            received = uploads.receive(chosen.stream, 20 * 1024 * 1024, files_dir() / "incoming")
+            received = uploads.receive(chosen.stream, requests_.largest_upload_bytes(), files_dir() / "incoming")
             req = guard.as_user(requests_.attach, request_id, chosen.filename, received, files_dir())
         elif action == "remove":
             req = guard.as_user(requests_.remove_file, request_id, request.form.get("remove", type=int) or 0)
