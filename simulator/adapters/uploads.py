@@ -50,6 +50,19 @@ def receive(stream: BinaryIO, limit: int, folder: Path, chunk: int = CHUNK) -> R
     return Received(path=path, size=size, sha256=digest.hexdigest(), too_large=False)
 
 
+def drain(stream: BinaryIO, most: int, chunk: int = CHUNK) -> int:
+    """Read and drop up to `most` bytes of `stream`, one chunk in memory at a time; the bytes read.
+    A server that answers a too-large upload before the client has sent it all must read the rest, or
+    the client's socket is reset and it never sees the answer."""
+    read = 0
+    while read < most:
+        data = stream.read(min(chunk, most - read))
+        if not data:
+            break
+        read += len(data)
+    return read
+
+
 def discard(received: Received) -> None:
     if received.path is not None:
         received.path.unlink(missing_ok=True)

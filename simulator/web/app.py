@@ -98,6 +98,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         screens.init_app(app)
     _error_handlers(app)
     boundary.install(app)
+    from simulator.web.body_drain import BodyDrain
+
+    app.wsgi_app = BodyDrain(app.wsgi_app)   # type: ignore[method-assign]   # a body left unread: read on, bounded
     return app
 
 
