@@ -127,7 +127,7 @@ def filed(world: World, who: str, procedure: str) -> None:
 @then(parsers.re(r"申込完了に整理番号とパスワードが示される"))
 def numbers_shown(world: World) -> None:
     reply = world.last_reply()
-    data = expect_ok(reply, "submitProcedureRequest")
+    data = expect_ok(reply, "申込む")
     assert data.get("reference_number") and data.get("password"), data
 
 

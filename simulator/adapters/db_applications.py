@@ -83,6 +83,7 @@ class Application(Base):
     received_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     provisional_number: Mapped[str | None] = mapped_column(String(20), nullable=True)
     receipt_number: Mapped[str | None] = mapped_column(String(30), nullable=True, unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)   # 2026: the 申込's パスワード (003 §1.7)
     photo_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_files.id"), nullable=True)
     document_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_files.id"), nullable=True)
     bulk_input_id: Mapped[int | None] = mapped_column(ForeignKey("bulk_inputs.id", ondelete="SET NULL"),

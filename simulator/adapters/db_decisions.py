@@ -49,6 +49,7 @@ class ReceiptMethodChange(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
     reference_number: Mapped[str] = mapped_column(String(20), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)   # the 申込's パスワード (003 §7.3)
     provisional_number: Mapped[str] = mapped_column(String(20), default="")
     receipt_number: Mapped[str] = mapped_column(String(30), default="")
     applicant_name: Mapped[str] = mapped_column(String(104))

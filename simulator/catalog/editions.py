@@ -55,9 +55,12 @@ class Edition:
     bulk_error_mail_minutes: int = 3                 # FAQ Q4-25 「数分後」 (rasim: 3)
     bulk_reading: str = "worker"                     # 004 §2.5.7: rows registered in the background (worker);
                                                      # 003 §5.3.1: read at upload, 正常/要確認 per row (at_upload)
-    row_files_max: int = 0                           # 003 §5.3.4: a bulk row's files, 20 with the photo (2024: none,
-                                                     # photo and PDF per application from the list, 004 §2.7)
-    row_files_max_bytes: int = 0                     # 003 §5.3.4 「合計25MB」 with the photo (25 × 1024²: rasim)
+    residence_files_max: int = 0                     # 003 §4.2.3, §5.3.4: a residence application's files (one
+                                                     # person's or a bulk row's), 20 with the photo (2024: 0, one
+                                                     # photo and one PDF attached once from the list, 004 §2.7)
+    residence_files_max_bytes: int = 0               # 003 §4.2.3, §5.3.4 「合計25MB」 with the photo (25 × 1024²: rasim)
+    submission_reference: bool = False               # 003 §1.7: a residence application's 申込 gives a 整理番号 and a
+                                                     # パスワード, each in a mail (2024: only the 申請受付仮番号, FAQ Q4-14)
     photo_aspect: str = ""                           # 003 §4.2.2, §5.3.3 「縦 4:横 3」 (2024: not checked, 004 §3.1)
     photo_aspect_tolerance: float = 0.02             # rasim: 003 gives no tolerance; ±2 % of height / width
     pdf_error_files: str = "flag"                    # FAQ Q4-2: a restricted or non-conforming PDF is taken and

@@ -1,6 +1,7 @@
-"""The limits of a bulk row's files, edition 2026 (003 §5.3.3, §5.3.4, §4.2.2): at most `max_files` files
-and `max_bytes` bytes together, the face photo included (so the photo and 19 PDFs at most); the photo's
-height to width 縦4:横3 within a tolerance. Pure: sizes and dimensions in, a code out."""
+"""The limits of a residence application's files (one person's or a bulk row's), edition 2026 (003 §4.2.3,
+§5.3.3, §5.3.4, §4.2.2): at most `max_files` files and `max_bytes` bytes together, the face photo included
+(so the photo and 19 PDFs at most); the photo's height to width 縦4:横3 within a tolerance.
+Pure: sizes and dimensions in, a code out."""
 from __future__ import annotations
 
 TOO_MANY_FILES = "RASIM456E"

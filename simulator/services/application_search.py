@@ -154,22 +154,19 @@ def detail(ctx: Ctx, account: Account, application_id: int) -> dict[str, Any]:
     whether 「修正する >」 is offered (the operation matrix: 返却中 only). Another user's: RASIM404E."""
     import json
 
-    from simulator.adapters.db_applications import Attachment, StoredFile
     from simulator.domain.applications import refusal
     from simulator.services.application_rows import rule_row
     from simulator.services.applications import own_application
+    from simulator.services.attachments import application_files
 
     app = own_application(ctx, account, application_id)   # first: another user's is unknown in any edition
     offered(ctx)
     if app.submitted_at is None:
         raise RuleViolation.one("RASIM404E", "application_id")
-    files = [ctx.db.get(StoredFile, i) for i in (app.photo_file_id, app.document_file_id) if i]
-    files += list(ctx.db.scalars(select(StoredFile).join(Attachment, Attachment.stored_file_id == StoredFile.id)
-                                 .where(Attachment.application_id == app.id).order_by(Attachment.id)))
-    seen: dict[int, StoredFile] = {f.id: f for f in files if f is not None}
+    files = application_files(ctx, app)
     values = json.loads(app.values_json or "{}")
     return row(ctx, app) | {
         "reference_number": reference_number(app), "free_text": str(values.get("free_text") or ""),
-        "photo": [f.filename for f in seen.values() if f.kind == "photo"],
-        "documents": [f.filename for f in seen.values() if f.kind != "photo"],
+        "photo": [f.filename for f in files if f.kind == "photo"],
+        "documents": [f.filename for f in files if f.kind != "photo"],
         "correctable": not refusal(ctx.ed.applications_edition, "resubmit", rule_row(app))}

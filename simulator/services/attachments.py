@@ -9,11 +9,13 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
+
 from simulator import catalog
 from simulator.adapters import photo as photo_check
 from simulator.adapters import uploads
 from simulator.adapters.db import Account
-from simulator.adapters.db_applications import Application, StoredFile
+from simulator.adapters.db_applications import Application, Attachment, StoredFile
 from simulator.adapters.pdf import inspect_pdf
 from simulator.domain import attachments as limits
 from simulator.domain import receipt
@@ -62,14 +64,45 @@ def photo_code(ctx: Ctx, filename: str, data: bytes, max_bytes: int) -> str | No
     return code
 
 
+def photo_limit(ed: Any) -> int:
+    """The most bytes a photo upload may have: the edition's total for a residence application's files where it
+    has one (2026: 25 MB with the PDFs, 003 §4.2.3), else the photo's own (2024: 50 KB, WZBAM147E)."""
+    return ed.residence_files_max_bytes or ed.photo_max_bytes
+
+
+def document_limit(ed: Any) -> int:
+    """The same for a PDF: the total (2026) or the document's own 10 MB (2024, WZBAM184E)."""
+    return ed.residence_files_max_bytes or ed.document_max_bytes
+
+
+def application_files(ctx: Ctx, app: Application) -> list[StoredFile]:
+    """An application's files, each once: its photo and its documents (the first PDF and the ones after it)."""
+    files = [ctx.db.get(StoredFile, i) for i in (app.photo_file_id, app.document_file_id) if i]
+    files += list(ctx.db.scalars(select(StoredFile).join(Attachment, Attachment.stored_file_id == StoredFile.id)
+                                 .where(Attachment.application_id == app.id).order_by(Attachment.id)))
+    return list({f.id: f for f in files if f is not None}.values())
+
+
+def _check_room(ctx: Ctx, app: Application, size: int, field: str, replacing: int | None = None) -> None:
+    """003 §4.2.3: the photo and the PDFs together within the edition's files and bytes (RASIM456E, RASIM457E);
+    an edition without that total (2024) has the per-file rules instead."""
+    if not ctx.ed.residence_files_max:
+        return
+    kept = [f.size for f in application_files(ctx, app) if f.id != replacing]
+    code = limits.limit_problem(kept, size, ctx.ed.residence_files_max, ctx.ed.residence_files_max_bytes)
+    if code:
+        raise refused_file(code, field)
+
+
 def attach_photo(ctx: Ctx, account: Account, application_id: int, filename: str, data: bytes) -> dict[str, Any]:
     app = own_application(ctx, account, application_id, lock=True)
     check_operation(ctx, app, "attach_photo")
     if app.photo_state == "exempt":
         raise refused_file("WZBAM180E", "photo")
-    code = photo_code(ctx, filename, data, ctx.ed.photo_max_bytes)
+    code = photo_code(ctx, filename, data, photo_limit(ctx.ed))
     if code:
         raise refused_file(code, "photo")
+    _check_room(ctx, app, len(data), "photo", replacing=app.photo_file_id)
     old = ctx.db.get(StoredFile, app.photo_file_id) if app.photo_file_id else None
     stored = StoredFile(account_id=account.id, kind="photo", filename=filename[:255], size=len(data),
                         sha256=hashlib.sha256(data).hexdigest(), content=data, created_at=ctx.now,
@@ -138,11 +171,13 @@ def attach_documents(ctx: Ctx, account: Account, application_id: int, filename: 
     try:
         app = own_application(ctx, account, application_id, lock=True)
         check_operation(ctx, app, "attach_documents")
-        if app.document_state in ("registered", "re_registered", "linked"):
+        together = bool(ctx.ed.residence_files_max)   # 2026: PDFs added one by one within the total (003 §4.2.3)
+        if not together and app.document_state in ("registered", "re_registered", "linked"):
             raise RuleViolation.one("WZBAM117E")   # once only (004 §2.7.7): no replacing, no adding
         if received.too_large:
-            raise refused_file("WZBAM184E", "document")
-        found = checked_pdf(received, filename, refuse_error_files=False)
+            raise refused_file(limits.TOO_MANY_BYTES if together else "WZBAM184E", "document")
+        _check_room(ctx, app, received.size, "document")
+        found = checked_pdf(received, filename, refuse_error_files=ctx.ed.pdf_error_files == "refuse")
     except RuleViolation:
         uploads.discard(received)
         raise
@@ -153,7 +188,10 @@ def attach_documents(ctx: Ctx, account: Account, application_id: int, filename: 
     ctx.db.add(stored)
     ctx.db.flush()
     supplement = app.document_state == "awaiting_supplement"
-    app.document_file_id = stored.id
+    if app.document_file_id is None or not together:
+        app.document_file_id = stored.id
+    else:
+        ctx.db.add(Attachment(stored_file_id=stored.id, application_id=app.id, created_at=ctx.now))
     app.document_state = "re_registered" if supplement else "registered"
     ctx.audit("application.documents_attached", f"application:{app.id}", size=received.size,
               error_file=found.error_file, reasons=list(found.reasons), supplement=supplement)
@@ -162,11 +200,11 @@ def attach_documents(ctx: Ctx, account: Account, application_id: int, filename: 
 
 def remove_files(ctx: Ctx, app: Application) -> list[int]:
     """The ids of an application's files, to delete once the row is gone (their documents leave the disk)."""
-    ids = [i for i in (app.photo_file_id, app.document_file_id) if i]
-    for stored in (ctx.db.get(StoredFile, i) for i in ids):
-        if stored is not None and stored.path:
+    files = application_files(ctx, app)
+    for stored in files:
+        if stored.path:
             Path(stored.path).unlink(missing_ok=True)
-    return ids
+    return [f.id for f in files]
 
 
 def delete_files(ctx: Ctx, ids: list[int]) -> None:

@@ -1,5 +1,5 @@
 """The face photo and the PDFs of a bulk row, edition 2026 (003 §5.3.3, §5.3.4): attached on [申込] of the
-row before 申込む; together at most the edition's row_files_max files and row_files_max_bytes bytes, the
+row before 申込む; together at most the edition's residence_files_max files and residence_files_max_bytes bytes, the
 photo included (RASIM456E, 457E); the photo a JPEG (the individual flow's codes) of 縦4:横3 (RASIM455E),
 replaced by the next one; a PDF with security settings or not ISO 32000-1 refused (RASIM458E) where the
 edition refuses them. [削除] removes one. On 申込む the files go with the application the row becomes."""
@@ -43,7 +43,7 @@ def view(pairs: list[tuple[Attachment, StoredFile]]) -> dict[str, Any]:
 def _check_room(ctx: Ctx, pairs: list[tuple[Attachment, StoredFile]], size: int, replacing: StoredFile | None,
                 field: str) -> None:
     kept = [f.size for _a, f in pairs if f is not replacing]
-    code = limits.limit_problem(kept, size, ctx.ed.row_files_max, ctx.ed.row_files_max_bytes)
+    code = limits.limit_problem(kept, size, ctx.ed.residence_files_max, ctx.ed.residence_files_max_bytes)
     if code:
         raise refused_file(code, field)
 
@@ -51,9 +51,9 @@ def _check_room(ctx: Ctx, pairs: list[tuple[Attachment, StoredFile]], size: int,
 def attach_photo(ctx: Ctx, account: Account, bulk: BulkInput, line: int, filename: str, data: bytes) -> None:
     pairs = files_of(ctx, bulk.id, line)
     old = next(((a, f) for a, f in pairs if f.kind == PHOTO), None)
-    if len(data) > ctx.ed.row_files_max_bytes:
+    if len(data) > ctx.ed.residence_files_max_bytes:
         raise refused_file(limits.TOO_MANY_BYTES, "photo")
-    code = photo_code(ctx, filename, data, ctx.ed.row_files_max_bytes)   # the size: only the total's
+    code = photo_code(ctx, filename, data, ctx.ed.residence_files_max_bytes)   # the size: only the total's
     if code:
         raise refused_file(code, "photo")
     _check_room(ctx, pairs, len(data), old[1] if old else None, "photo")

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import secrets
-import string
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -28,12 +26,12 @@ from simulator.adapters.db_procedure_requests import ProcedureRequest, Procedure
 from simulator.domain.errors import Problems, RuleViolation
 from simulator.domain.forms import validate_form
 from simulator.services.attachments import checked_pdf
-from simulator.services.context import Ctx, token_hash
+from simulator.services import reference_numbers
+from simulator.services.context import Ctx
 from simulator.services.events import handler
 
 INPUT = "input"                     # rasim: a [申込] not yet applied for (not a 処理状況 of 003)
 TOO_MANY_FILES, TOO_MANY_BYTES = "RASIM496E", "RASIM497E"
-PASSWORD_ALPHABET = string.ascii_letters + string.digits
 MB = 1024 * 1024
 
 
@@ -234,12 +232,10 @@ def submit(ctx: Ctx, account: Account, request_id: int, values: dict[str, Any] |
         req.state, req.note = machine()["resubmitted"], ""
         ctx.audit("procedure_request.resubmitted", f"procedure_request:{req.id}", round=req.round)
         return view(ctx, req)
-    password = "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(12))   # rasim: 12 letters and digits
-    req.state, req.submitted_at, req.password_hash = machine()["submitted"], ctx.now, token_hash(password)
+    req.state, req.submitted_at = machine()["submitted"], ctx.now
     req.reference_number = machine()["reference_number"].format(year=ctx.now.year, id=req.id)
+    password, req.password_hash = reference_numbers.issue(ctx, account, name, req.reference_number)
     words = {"name": account.name, "procedure": name, "reference_number": req.reference_number}
-    ctx.mail(account.email, "procedure_reference_number", account.id, **words)
-    ctx.mail(account.email, "procedure_password", account.id, **(words | {"password": password}))
     if proc["receipt_number"]:   # 003 §6.2 step 6: after the completion mails, the 定期報告受付番号
         req.receipt_number = proc["receipt_number"].format(year=ctx.now.year, serial=req.id)   # unique as the id
         ctx.mail(account.email, "periodic_report_receipt_number", account.id,

@@ -18,7 +18,7 @@ from simulator.domain import receipt
 from simulator.domain.applications import operations, refusal
 from simulator.domain.errors import Problems, RuleViolation
 from simulator.domain.forms import validate_form
-from simulator.services import lifecycle
+from simulator.services import lifecycle, reference_numbers
 from simulator.services.application_rows import bureau_name, row_of, rule_row
 from simulator.services.applications import check_operation, own_application
 from simulator.services.context import Ctx
@@ -53,12 +53,14 @@ def request_change(ctx: Ctx, account: Account, values: dict[str, Any]) -> dict[s
     ctx.db.add(change)
     ctx.db.flush()
     change.reference_number = f"R{ctx.now.year:04d}{change.id:010d}"   # 整理番号 (rasim format)
-    ctx.mail(account.email, "receipt_method_change_accepted", account.id, name=account.name,
-             reference_number=change.reference_number)
+    procedure = catalog.labels(ctx.ed.name)["ja"]["receipt_change.heading"]
+    password, change.password_hash = reference_numbers.issue(ctx, account, procedure, change.reference_number,
+                                                             "receipt_method_change_accepted")
     ctx.schedule(ctx.now + dt.timedelta(minutes=ctx.ed.receipt_change_result_minutes), "receipt_method_change",
                  account.id, change_id=change.id, change_kind=clean["change_kind"])
     ctx.audit("receipt_method_change.requested", f"receipt_method_change:{change.id}")
-    return {"reference_number": change.reference_number, "requested_at": ctx.now.isoformat(), "result": None}
+    return {"reference_number": change.reference_number, "password": password, "requested_at": ctx.now.isoformat(),
+            "result": None}
 
 
 def _not_changed(ctx: Ctx, account: Account, change: ReceiptMethodChange, reason: str) -> None:

@@ -17,7 +17,7 @@ from simulator.domain import person_checks as checks
 from simulator.domain import input_plan, receipt
 from simulator.domain.lifecycle import has_transition
 from simulator.domain.errors import Problem, RuleViolation
-from simulator.services import bureau_scripts, lifecycle, residence_records, system
+from simulator.services import application_search, bureau_scripts, lifecycle, reference_numbers, residence_records, system
 from simulator.services.application_input import pending_for
 from simulator.services.application_rows import row_of
 from simulator.services.applications import check_operation, own_application
@@ -50,8 +50,20 @@ def submit(ctx: Ctx, account: Account, application_id: int) -> dict[str, Any]:
     if problems:
         raise RuleViolation(problems)
     companions = list(ctx.db.scalars(select(Application).where(Application.parent_id == app.id)))
+    reference = _reference(ctx, account, app)
     mark_submitted(ctx, account, app, companions)
-    return row_of(ctx, app, companions) | {"notified_to": [account.email, app.applicant_email]}
+    return row_of(ctx, app, companions) | {"notified_to": [account.email, app.applicant_email]} | reference
+
+
+def _reference(ctx: Ctx, account: Account, app: Application) -> dict[str, str]:
+    """003 §1.7, §4.2.4: where the edition gives one (submission_reference), 申込む first mails the 整理番号 and
+    the パスワード, then comes the 受付仮番号 mail. The パスワード is answered once; its hash is kept."""
+    if not ctx.ed.submission_reference:
+        return {}
+    app.submitted_at = ctx.now   # the 整理番号 carries the year of 申込
+    number = application_search.reference_number(app)
+    password, app.password_hash = reference_numbers.issue(ctx, account, _procedure(app.procedure), number)
+    return {"reference_number": number, "password": password}
 
 
 def mark_submitted(ctx: Ctx, account: Account, app: Application, companions: list[Application]) -> None:

@@ -122,7 +122,7 @@ def delete_application(application_id: int, token: str) -> Any:
 def attach_photo(application_id: int, query: dict, token: str) -> Any:
     from simulator.catalog import edition
 
-    limit = edition(current_app.config["RASIM_EDITION"]).photo_max_bytes
+    limit = attachments.photo_limit(edition(current_app.config["RASIM_EDITION"]))
     if request.content_length is not None and request.content_length > limit:
         data = b"\0" * (limit + 1)   # refused as too large without reading it (WZBAM147E)
     else:
@@ -146,12 +146,13 @@ def set_receipt_method(application_id: int, body: dict, token: str) -> Any:
 
 
 @operation(bp, P, "PUT", "/applications/<int:application_id>/documents", "attachDocuments",
-           "資料を添付する: one PDF of at most 10 MB as the body, once (?filename=); streamed with a hard cap",
+           "資料を添付する: one PDF as the body (?filename=), streamed with a hard cap; 2024: at most 10 MB, once; 2026: "
+           "one more each time, 20 files and 25 MB with the photo (RASIM456E, RASIM457E)",
            "applications", query={"filename": S}, auth=True, faq="Q4-1 Q4-2 Q4-3 Q4-5", upload=PDF_TYPES)
 def attach_documents(application_id: int, query: dict, token: str) -> Any:
     from simulator.catalog import edition
 
-    limit = edition(current_app.config["RASIM_EDITION"]).document_max_bytes
+    limit = attachments.document_limit(edition(current_app.config["RASIM_EDITION"]))
     received = receive_capped(limit)
     return as_user(token, attachments.attach_documents, application_id, query.get("filename", ""), received,
                    files_dir())

@@ -106,7 +106,7 @@ def submit(bulk_input_id: int, token: str) -> Any:
            "the row's photo; counts toward the row's 20 files and 25 MB (RASIM455E–457E)", "bulk",
            query={"filename": S}, auth=True, upload=PHOTO_TYPES)
 def attach_photo(bulk_input_id: int, line: int, query: dict, token: str) -> Any:
-    data = read_capped(_edition().row_files_max_bytes)
+    data = read_capped(_edition().residence_files_max_bytes)
     return as_user(token, bulk_filing.attach_row_photo, bulk_input_id, line, query.get("filename", ""), data)
 
 
@@ -115,7 +115,7 @@ def attach_photo(bulk_input_id: int, line: int, query: dict, token: str) -> Any:
            "photo included at most 20 files and 25 MB (RASIM456E, 457E); a PDF with security settings or not ISO "
            "32000-1 is RASIM458E", "bulk", query={"filename": S}, auth=True, status=201, upload=PDF_TYPES)
 def attach_document(bulk_input_id: int, line: int, query: dict, token: str) -> Any:
-    received = receive_capped(_edition().row_files_max_bytes)
+    received = receive_capped(_edition().residence_files_max_bytes)
     return as_user(token, bulk_filing.attach_row_document, bulk_input_id, line, query.get("filename", ""), received,
                    files_dir())
 

@@ -75,4 +75,4 @@ def test_the_bound_covers_every_upload_of_both_editions() -> None:
     for name in ("2024", "2026"):
         limits = edition(name)
         assert body_drain.DRAIN_MAX_BYTES >= 2 * max(limits.document_max_bytes, limits.bulk_max_bytes,
-                                                     limits.row_files_max_bytes)
+                                                     limits.residence_files_max_bytes)

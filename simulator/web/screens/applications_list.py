@@ -243,7 +243,7 @@ def _photo_page(application_id: int, mode: str, values: dict[str, str], errors: 
 def _register(application_id: int, mode: str, values: dict[str, str]) -> None:
     """登録: the photo (when one is chosen, or the row still needs one) and the receipt method, in one unit of
     work, so that the problems of both are shown together and nothing is kept unless both are right."""
-    limit = edition().photo_max_bytes
+    limit = attachments.photo_limit(edition())
     chosen = request.files.get("photo")
     filename = (chosen.filename or "") if chosen else ""
     data = chosen.stream.read(limit + 1) if chosen and filename else b""
@@ -326,7 +326,7 @@ def _document_body_limit(endpoint: str | None, values: dict[str, Any] | None) ->
     """Before anything reads the form of S19 (the NUL check of web.boundary does): the body may carry one
     PDF of document_max_bytes and the form around it, no more (app-wide MAX_CONTENT_LENGTH is smaller)."""
     if endpoint == DOCUMENTS_ENDPOINT and request.method == "POST":
-        request.max_content_length = edition().document_max_bytes + MULTIPART_ALLOWANCE
+        request.max_content_length = attachments.document_limit(edition()) + MULTIPART_ALLOWANCE
 
 
 def _documents_page(application_id: int, errors: FormErrors, status: int = 200, pending: str | None = None) -> Any:
@@ -365,7 +365,7 @@ def application_documents(application_id: int) -> Any:
     chosen = request.files.get("document")
     if chosen is None or not chosen.filename:
         return _documents_page(application_id, FormErrors.of(RuleViolation.one("WZBAM001E", "document")), 400)
-    received = uploads.receive(chosen.stream, edition().document_max_bytes, files_dir() / "incoming")
+    received = uploads.receive(chosen.stream, attachments.document_limit(edition()), files_dir() / "incoming")
     if received.too_large or received.size == 0:
         return _attach(application_id, chosen.filename, received)   # the service's 184E / 183E, without D3
     session[PENDING] = {"id": application_id, "path": str(received.path), "size": received.size,

@@ -27,7 +27,7 @@ ID = "int(max=2147483647)"
 def _row_body_limit(endpoint: str | None, values: dict[str, Any] | None) -> None:
     """[申込詳細] takes a photo or a PDF: up to the row's whole allowance and the form around it."""
     if endpoint == ROW_ENDPOINT and request.method == "POST":
-        request.max_content_length = edition().row_files_max_bytes + MULTIPART_ALLOWANCE
+        request.max_content_length = edition().residence_files_max_bytes + MULTIPART_ALLOWANCE
 
 
 def _load(bulk_input_id: int) -> dict[str, Any] | None:
@@ -79,8 +79,8 @@ def _row_page(bulk: dict[str, Any], line: int, errors: FormErrors, status: int =
                       "text": (typed or {}).get(i, cells[i]) if i is not None else ""})
     ed = edition()
     return page("bulk_row.html", status, errors=errors, bulk=bulk, row=row, items=items,
-                heading=t("bulk.row_title"), files_note=t("bulk.files_note", files=ed.row_files_max,
-                                                          mb=ed.row_files_max_bytes // (1024 * 1024)))
+                heading=t("bulk.row_title"), files_note=t("bulk.files_note", files=ed.residence_files_max,
+                                                          mb=ed.residence_files_max_bytes // (1024 * 1024)))
 
 
 @bp.route(f"/applications/bulk/<{ID}:bulk_input_id>/rows/<{ID}:line>", methods=["GET", "POST"])
@@ -101,13 +101,13 @@ def bulk_row(bulk_input_id: int, line: int) -> Any:
             chosen = request.files.get("photo")
             if chosen is None or not chosen.filename:
                 raise RuleViolation.one("WZBAM001E", "photo")
-            data = chosen.stream.read(edition().row_files_max_bytes + 1)
+            data = chosen.stream.read(edition().residence_files_max_bytes + 1)
             bulk = guard.as_user(bulk_filing.attach_row_photo, bulk_input_id, line, chosen.filename, data)
         elif action == "document":
             chosen = request.files.get("document")
             if chosen is None or not chosen.filename:
                 raise RuleViolation.one("WZBAM001E", "document")
-            received = uploads.receive(chosen.stream, edition().row_files_max_bytes, files_dir() / "incoming")
+            received = uploads.receive(chosen.stream, edition().residence_files_max_bytes, files_dir() / "incoming")
             bulk = guard.as_user(bulk_filing.attach_row_document, bulk_input_id, line, chosen.filename, received,
                                  files_dir())
         elif action.startswith("delete:") and action[7:].isdigit():

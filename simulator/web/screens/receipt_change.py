@@ -120,15 +120,15 @@ def receipt_change_confirm() -> Any:
     except RuleViolation as refused:
         return _input_page(dict(values), _messages(refused), refused.status)
     session.pop(KEPT, None)
-    session[DONE] = {"reference_number": done["reference_number"]}
+    session[DONE] = {"reference_number": done["reference_number"], "password": done["password"]}
     return redirect(url_for("screens.receipt_change_done"))
 
 
 @bp.get("/procedures/receipt-method-change/done")
 def receipt_change_done() -> Any:
-    """[申込完了]: 「受領方法変更申出の手続きの申込を受付しました。」 and the 整理番号."""
-    done = session.get(DONE)
+    """[申込完了]: 「受領方法変更申出の手続きの申込を受付しました。」, the 整理番号 and the パスワード (shown once)."""
+    done = session.pop(DONE, None)
     if not done:
         return redirect(url_for("screens.receipt_change_apply"))
     guard.as_user(lambda ctx, account: None)
-    return page("receipt_change_done.html", reference_number=done["reference_number"])
+    return page("receipt_change_done.html", reference_number=done["reference_number"], password=done.get("password"))
