@@ -20,7 +20,7 @@ from conformance.client_access import AccessCalls
 from conformance.client_bulk import BulkCalls
 from conformance.client_decisions import DecisionCalls
 from conformance.client_procedures import ProcedureCalls
-from conformance.client_submissions import SubmissionCalls
+from conformance.client_submissions import InputFileCalls, SubmissionCalls
 from conformance.client_input_reuse import InputReuseCalls
 from conformance.client_list import ListCalls
 
@@ -151,7 +151,8 @@ def token_from_url(url: str | None) -> str:
     return values[0]
 
 
-class RasimClient(BulkCalls, DecisionCalls, ProcedureCalls, SubmissionCalls, InputReuseCalls, ListCalls, AccessCalls):
+class RasimClient(BulkCalls, DecisionCalls, ProcedureCalls, SubmissionCalls, InputFileCalls, InputReuseCalls, ListCalls,
+                  AccessCalls):
     """One method per operation the steps need; each returns a Reply (status, json)."""
 
     def __init__(self, transport: Transport, cards_dir: str | None = None) -> None:

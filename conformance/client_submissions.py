@@ -38,3 +38,26 @@ class SubmissionCalls:
     def register_staff_account(self, name: str, email: str, password: str) -> Any:
         return self.call("POST", f"{TS}/staff-accounts",  # type: ignore[attr-defined]
                          {"name": name, "email": email, "password": password})
+
+
+class InputFileCalls:
+    """The photo and PDFs of one person's [申込] and 「申込む」 (edition 2026, 003 §4.2.2 – §4.2.4); mixed into
+    RasimClient."""
+
+    def input_files(self, token: str | None) -> Any:
+        return self.call("GET", f"{API}/application-input/files", token=token)  # type: ignore[attr-defined]
+
+    def attach_input_photo(self, token: str | None, filename: str, data: bytes) -> Any:
+        return self.upload("PUT", f"{API}/application-input/photo", data, "image/jpeg",  # type: ignore[attr-defined]
+                           token=token, params={"filename": filename})
+
+    def attach_input_document(self, token: str | None, filename: str, data: bytes) -> Any:
+        return self.upload("POST", f"{API}/application-input/documents", data,  # type: ignore[attr-defined]
+                           "application/pdf", token=token, params={"filename": filename})
+
+    def delete_input_file(self, token: str | None, file_id: int) -> Any:
+        return self.call("DELETE", f"{API}/application-input/files/{file_id}", token=token)  # type: ignore[attr-defined]
+
+    def apply_application_input(self, token: str | None, values: dict[str, Any]) -> Any:
+        return self.call("POST", f"{API}/application-input/filing", {"values": values},  # type: ignore[attr-defined]
+                         token=token)

@@ -26,3 +26,4 @@ from conformance.steps.apply_2026 import *
 from conformance.steps.list_2026 import *
 from conformance.steps.access_2026 import *
 from conformance.steps.session_2026 import *
+from conformance.steps.apply_files_2026 import *

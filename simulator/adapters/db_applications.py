@@ -155,8 +155,9 @@ class BulkInput(Base):
 
 
 class Attachment(Base):
-    """A file attached to a row of a bulk upload before 申込む (003 §5.3.3, §5.3.4: the photo and PDFs per row,
-    20 files and 25 MB with the photo), then to the application the row became."""
+    """A file attached before 申込む to a row of a bulk upload (003 §5.3.3, §5.3.4) or to one person's input on
+    [申込] (003 §4.2.2, §4.2.3) — the photo and PDFs, 20 files and 25 MB with the photo — then to the application
+    it became."""
 
     __tablename__ = "attachments"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -166,4 +167,6 @@ class Attachment(Base):
     line: Mapped[int | None] = mapped_column(Integer, nullable=True)   # the row's line in the file
     application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"),
                                                        nullable=True, index=True)
+    input_id: Mapped[int | None] = mapped_column(ForeignKey("application_inputs.id", ondelete="CASCADE"),
+                                                 nullable=True, index=True)   # one person's [申込], 2026 (003 §4.2.3)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)

@@ -19,7 +19,7 @@ from simulator.domain import person_checks as checks
 from simulator.domain.applications import in_progress_states, next_state, refusal
 from simulator.domain.errors import Problem, Problems, RuleViolation
 from simulator.domain.forms import validate_form
-from simulator.services import residence_records
+from simulator.services import residence_files, residence_records
 from simulator.services.system import refuse_during_maintenance
 from simulator.services.application_rows import row_of, rule_row
 from simulator.services.context import Ctx
@@ -108,6 +108,7 @@ def start_companion(ctx: Ctx, account: Account, application_id: int, values: dic
 def _new_input(ctx: Ctx, account: Account, procedure: str, status: str | None, hsp: str | None,
                step1: dict[str, Any], parent_id: int | None) -> dict[str, Any]:
     for old in ctx.db.scalars(select(ApplicationInput).where(ApplicationInput.account_id == account.id)):
+        residence_files.discard_all(ctx, {"input_id": old.id})
         ctx.db.delete(old)
     ctx.db.flush()
     inp = ApplicationInput(account_id=account.id, parent_id=parent_id, procedure=procedure, status_of_residence=status,
@@ -125,6 +126,7 @@ def current(ctx: Ctx, account: Account, touch: bool = True) -> ApplicationInput:
     if inp is None:
         raise RuleViolation.one("RASIM442E")
     if inp.last_activity_at + dt.timedelta(minutes=ctx.ed.application_input_minutes) <= ctx.now:
+        residence_files.discard_all(ctx, {"input_id": inp.id})
         ctx.db.delete(inp)
         ctx.audit("application_input.erased", f"account:{account.id}", after_minutes=ctx.ed.application_input_minutes)
         raise ctx.keep(RuleViolation.one("RASIM440E"))
@@ -250,6 +252,7 @@ def complete(ctx: Ctx, account: Account, values: dict[str, Any]) -> dict[str, An
     record = residence_records.for_values(ctx, inp.procedure, merged)
     app = make_application(ctx, account, inp, merged, record.id if record is not None else None)
     app.values_json = json.dumps(again, ensure_ascii=False, default=str)
+    residence_files.hand_over(ctx, {"input_id": inp.id}, app)   # 2026: the photo and PDFs of [申込] (003 §4.2.3)
     ctx.db.delete(inp)
     ctx.db.flush()
     ctx.audit("application.input_completed", f"application:{app.id}", procedure=app.procedure, parent=app.parent_id)

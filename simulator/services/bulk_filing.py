@@ -22,7 +22,7 @@ from simulator.domain import bulk_format, receipt
 from simulator.domain.applications import next_state, refusal
 from simulator.domain.errors import Problems, RuleViolation
 from simulator.domain.forms import validate_form
-from simulator.services import bulk_reading, bulk_row_files, bulk_rows, system
+from simulator.services import bulk_reading, bulk_rows, residence_files, system
 from simulator.services.application_rows import rule_row
 from simulator.services.context import Ctx
 from simulator.services.events import handler
@@ -99,7 +99,7 @@ def fix_row(ctx: Ctx, account: Account, bulk_id: int, line: int, values: dict[st
 
 def attach_row_photo(ctx: Ctx, account: Account, bulk_id: int, line: int, filename: str, data: bytes) -> dict[str, Any]:
     bulk = bulk_reading.read_bulk(ctx, account, bulk_id, line)
-    bulk_row_files.attach_photo(ctx, account, bulk, line, filename, data)
+    residence_files.attach_photo(ctx, account, _row(bulk, line), filename, data)
     return describe(ctx, bulk_reading.refresh(ctx, bulk))
 
 
@@ -112,14 +112,18 @@ def attach_row_document(ctx: Ctx, account: Account, bulk_id: int, line: int, fil
 
         uploads.discard(received)
         raise
-    bulk_row_files.attach_document(ctx, account, bulk, line, filename, received, files_dir)
+    residence_files.attach_document(ctx, account, _row(bulk, line), filename, received, files_dir)
     return describe(ctx, bulk_reading.refresh(ctx, bulk))
 
 
 def remove_row_file(ctx: Ctx, account: Account, bulk_id: int, line: int, file_id: int) -> dict[str, Any]:
     bulk = bulk_reading.read_bulk(ctx, account, bulk_id, line)
-    bulk_row_files.remove(ctx, bulk, line, file_id)
+    residence_files.remove(ctx, _row(bulk, line), file_id)
     return describe(ctx, bulk_reading.refresh(ctx, bulk))
+
+
+def _row(bulk: Any, line: int) -> residence_files.Holder:
+    return {"bulk_input_id": bulk.id, "line": line}
 
 
 def submit_read(ctx: Ctx, account: Account, bulk_id: int) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """一括申請, edition 2026 (003 §5.2–§5.3.5): the upload read at once into [一括申請読込結果], 正常 or 要確認 per
 row with the same checks as the worker's (bulk_rows); the last upload saved (「再開する」); a row fixed on
-[申込詳細] (「修正する」), its photo and PDFs attached (bulk_row_files); one [申込む] when every row is 正常 →
+[申込詳細] (「修正する」), its photo and PDFs attached (residence_files); one [申込む] when every row is 正常 →
 each row an application in 申請完了 with its 受付仮番号, one 一括申請番号 and 一括申請件数 for the lot, and
 the mails per applicant (申込完了 to the user; 受付仮番号 and, the next day, 申請受付番号 to the user and to
 the applicant). A row is 要確認 while its values have a defect, or while it lacks the photo its applicant
@@ -18,7 +18,7 @@ from simulator.adapters.db import Account
 from simulator.adapters.db_applications import BulkInput
 from simulator.domain import bulk_format, receipt
 from simulator.domain.errors import Problem, RuleViolation
-from simulator.services import bulk_row_files, bulk_rows
+from simulator.services import bulk_rows, residence_files
 from simulator.services.context import Ctx
 from simulator.services.system import refuse_during_maintenance
 
@@ -65,11 +65,11 @@ def read_result(ctx: Ctx, bulk: BulkInput) -> list[dict[str, Any]]:
     words = catalog.labels()["ja"]
     label = {ROW_OK: words["bulk.row_ok"], ROW_NEEDS_CHECK: words["bulk.row_needs_check"]}
     files: dict[int, list] = {}
-    for attachment, stored in bulk_row_files.files_of(ctx, bulk.id):
+    for attachment, stored in residence_files.files_of(ctx, {"bulk_input_id": bulk.id}):
         files.setdefault(attachment.line or 0, []).append((attachment, stored))
     shown = []
     for row in json.loads(bulk.defects_json):
-        got = bulk_row_files.view(files.get(row["line"], []))
+        got = residence_files.view(files.get(row["line"], []))
         missing = [] if got["photo"] or not row.get("photo_required") else [
             {"line": row["line"], "column": words["bulk.photo"], "code": PHOTO_MISSING,
              "message": bulk_rows.message_of(Problem(PHOTO_MISSING))}]
@@ -150,7 +150,7 @@ def submit(ctx: Ctx, account: Account, bulk_id: int) -> BulkInput:
         inp = bulk_rows.transient_input(account, _step1(bulk), checked.values)
         app = make_application(ctx, account, inp, merged, checked.merged.get("_record_id"))
         app.values_json, app.bulk_input_id = inp.values_json, bulk.id
-        bulk_row_files.hand_over(ctx, bulk, row["line"], app)
+        residence_files.hand_over(ctx, {"bulk_input_id": bulk.id, "line": row["line"]}, app)
         made.append(app)
     bulk.state, bulk.processed_at = SUBMITTED, ctx.now
     bulk.bulk_number = receipt.bulk_number(ctx.now.year, bulk.id)

@@ -8,7 +8,8 @@ from typing import Any
 from flask import Blueprint, Response, current_app, request
 
 from simulator.adapters import uploads
-from simulator.services import application_input, application_search, applications, attachments, sessions, submission
+from simulator.services import (application_input, application_search, applications, attachments, input_files, sessions,
+                                submission)
 from simulator.services.context import Ctx
 from simulator.web.operations import operation
 from simulator.web.runtime import run
@@ -66,6 +67,57 @@ def save_step(step: str, body: dict, token: str) -> Any:
            "applications", body=VALUES, required=["values"], auth=True, faq="Q4-8 Q4-28", status=201)
 def complete_input(body: dict, token: str) -> Any:
     return as_user(token, application_input.complete, _values(body))
+
+
+# --- 2026: the photo and PDFs on [申込], and 申込む (003 §4.2.2 – §4.2.4) ---------------------------------
+
+@operation(bp, P, "GET", "/application-input/files", "listApplicationInputFiles",
+           "2026 [申込]: the photo and the PDFs attached to the input in progress, how many and how large together "
+           "(RASIM473E in an edition without files on [申込])", "applications", auth=True)
+def input_files_list(token: str) -> Any:
+    return as_user(token, input_files.files)
+
+
+@operation(bp, P, "PUT", "/application-input/photo", "attachApplicationInputPhoto",
+           "2026 [申込] 顔写真: a JPEG (.jpg / .jpeg) of 縦4:横3 as the body (?filename=), registered at once and "
+           "replacing the one before; counted in the 20 files / 25 MB", "applications", query={"filename": S},
+           auth=True, upload=PHOTO_TYPES)
+def input_photo(query: dict, token: str) -> Any:
+    from simulator.catalog import edition
+
+    limit = attachments.photo_limit(edition(current_app.config["RASIM_EDITION"]))
+    if request.content_length is not None and request.content_length > limit:
+        data = b"\0" * (limit + 1)   # refused as too large without reading it
+    else:
+        data = request.stream.read(limit + 1)
+    return as_user(token, input_files.attach_photo, query.get("filename", ""), data)
+
+
+@operation(bp, P, "POST", "/application-input/documents", "attachApplicationInputDocument",
+           "2026 [申込] 添付ファイル [添付する]: one PDF as the body (?filename=); the photo and the PDFs together at "
+           "most 20 files and 25 MB (RASIM456E, RASIM457E), no restricted or non-ISO 32000-1 PDF (RASIM458E)",
+           "applications", query={"filename": S}, auth=True, upload=PDF_TYPES, status=201)
+def input_document(query: dict, token: str) -> Any:
+    from simulator.catalog import edition
+
+    received = receive_capped(attachments.document_limit(edition(current_app.config["RASIM_EDITION"])))
+    return as_user(token, input_files.attach_document, query.get("filename", ""), received, files_dir())
+
+
+@operation(bp, P, "DELETE", "/application-input/files/<int:file_id>", "deleteApplicationInputFile",
+           "2026 [申込] [削除]: the photo or a PDF of the input (RASIM404E for one that is not its)", "applications",
+           auth=True)
+def input_file_delete(file_id: int, token: str) -> Any:
+    return as_user(token, input_files.remove, file_id)
+
+
+@operation(bp, P, "POST", "/application-input/filing", "applyApplicationInput",
+           "2026 [申込確認] 「申込む」: both ticks, the input completed with its photo and PDFs and filed at once — "
+           "the 整理番号 and the パスワード (each mailed), the 受付仮番号 mail, the 申請受付番号 the next day; a refusal "
+           "changes nothing", "applications", body=VALUES, required=["values"], auth=True,
+           status=201)
+def input_apply(body: dict, token: str) -> Any:
+    return as_user(token, input_files.apply, _values(body))
 
 
 @operation(bp, P, "GET", "/application-forms/<form_key>", "getApplicationForm",
