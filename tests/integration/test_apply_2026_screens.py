@@ -5,16 +5,18 @@ texts and popup, CSRF; the [Language] menu of 8 languages (on [申込] only 日�
 elsewhere showing the pages in Japanese; 配色変更 as a cookie; the photo of 縦4:横3 (the bulk rows' rule)."""
 from __future__ import annotations
 
+import io
 import re
 from typing import Any
 
 import pytest
 
-from tests.integration.test_application_screens import (CONFIRM, Browser, extension_over_api, identity_form, start,
+from tests.integration.test_application_screens import (CONFIRM, Browser, activity_n_form, extension_form,
+                                                      extension_over_api, identity_form, start, to_step3,
                                                       wqc_form)
 from tests.integration.test_screens import login
 from tests.support.api import Api, use_edition
-from tests.support.application_flow import Flow, identity, jpeg, person
+from tests.support.application_flow import Flow, identity, jpeg, pdf, person
 
 CODE = re.compile(r"(WZBAM|RASIM)\d{3}[A-Z]")
 LANGUAGES = ["日本語", "English", "中文(简体字)", "中文(繁体字)", "한국어", "Español", "Tiếng Việt", "Tagalog"]
@@ -149,3 +151,73 @@ def test_the_photo_of_four_to_three(app: Any, api: Api, auth_id: str) -> None:
     assert f.row(app_id)["photo_state"] == "registered"
     use_edition(app, "2024")
     f.photo(app_id, jpeg(300, 300)), "2024 has no ratio rule (004 §3.1)"
+
+
+def _upload(b: Browser, field: str, data: bytes, filename: str, status: int | str = 200) -> str:
+    return b.post("/applications/input/files", {field: (io.BytesIO(data), filename), "action": field}, status,
+                  content_type="multipart/form-data")
+
+
+def test_files_on_the_input_then_apply_files_it_with_its_reference_number(b: Browser, api: Api) -> None:
+    """003 §4.2.2 – §4.2.4 in the browser: [添付ファイル] from [申込], the photo registered, PDFs attached one by one
+    and one deleted, 「入力へ戻る」; [申込確認] lists them, 「申込む」 files the application and [申込完了] shows the
+    整理番号 and the パスワード once, the same as in the two mails."""
+    to_step3(b)
+    assert 'id="to-files"' in b.html, "[申込確認] leads to the file-attach page"
+    b.get("/applications/input/files")
+    assert "顔写真を含めて合計 20 ファイルまで、合計 25MB までの資料を添付できます。" in b.text()
+    _upload(b, "photo", jpeg(300, 400), "顔写真.jpg")
+    assert 'id="photo-name">顔写真.jpg' in b.html
+    _upload(b, "photo", jpeg(300, 300), "正方形.jpg", status=422)
+    assert 'class="item-heading item-error" id="heading-photo-file"' in b.html and not CODE.search(b.text())
+    assert "⚠ 顔写真の縦横の比率が縦4:横3ではないため、登録できません。" in b.text(), "RASIM455E's text, without its code"
+    assert 'id="photo-name">顔写真.jpg' in b.html, "the refused photo replaced nothing"
+    for name in ("資料1.pdf", "資料2.pdf", "資料3.pdf"):
+        _upload(b, "document", pdf(padding=len(name)), name)
+    ids = re.findall(r'value="delete:(\d+)" id="delete-\d+">', b.html)
+    assert len(ids) == 3
+    b.post("/applications/input/files", {"action": f"delete:{ids[1]}"})
+    assert "資料2.pdf" not in b.text() and "資料1.pdf" in b.text() and "資料3.pdf" in b.text()
+    b.post("/applications/input/files", {"action": "back"})
+    assert b.path == "/applications/input/step3"
+    assert re.search(r'id="confirm-photo">顔写真.jpg<', b.html)
+    assert re.search(r'id="confirm-documents">資料1.pdf、資料3.pdf<', b.html)
+    assert 'name="action" value="apply" class="primary" id="complete">申込む</button>' in b.html
+    b.post("/applications/input/step3", {**CONFIRM, "action": "apply"})
+    assert b.path == "/applications/input/complete"
+    page = b.text()
+    assert "就労資格証明書交付申請の手続きの申込を受付しました。" in page and "申込みが完了しました。" in page
+    number = re.search(r'id="reference-number">([^<]+)<', b.html).group(1)
+    password = re.search(r'id="password">([^<]+)<', b.html).group(1)
+    mails = api.mails()
+    assert any(m["kind"] == "procedure_reference_number" and number in m["body"] for m in mails)
+    assert any(m["kind"] == "procedure_password" and password in m["body"] for m in mails)
+    b.get("/applications/input/complete")
+    assert number in b.text() and password not in b.text(), "the パスワード is shown once"
+
+
+def test_apply_without_the_photo_is_refused_and_keeps_the_input(b: Browser) -> None:
+    """A refusal of 「申込む」 (here the photo an extension needs, WZBAM179E) shows the confirm page again, without
+    the code, and leaves the input and its files as they were."""
+    start(b, "extension_of_stay")
+    b.post("/applications/input/step2_1", {**identity_form(), "action": "next"})
+    b.post("/applications/input/step2_2", {**extension_form(), "action": "next"})
+    b.post("/applications/input/step2_3", {**activity_n_form(), "action": "next"})
+    assert b.path == "/applications/input/step3", b.text()[:400]
+    b.get("/applications/input/files")
+    _upload(b, "document", pdf(), "資料.pdf")
+    b.get("/applications/input/step3")
+    b.post("/applications/input/step3", {**CONFIRM, "action": "apply"}, status=400)
+    assert b.path == "/applications/input/step3" and not CODE.search(b.text())
+    assert "顔写真を添付しなければ申請できません。" in b.text(), "WZBAM179E's text, without its code"
+    assert "資料.pdf" in b.text(), "the PDF is still attached to the input"
+
+
+def test_the_file_page_is_not_offered_by_2024(app: Any, client: Any, api: Api, auth_id: str) -> None:
+    person(api)
+    login(client, auth_id)
+    b = Browser(client)
+    to_step3(b)
+    b.get("/applications/input/files", status=404)
+    assert "RASIM473E" in b.text(), b.text()[:400]
+    assert 'id="to-files"' not in b.get("/applications/input/step3")

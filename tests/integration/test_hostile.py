@@ -137,6 +137,8 @@ def valid_bodies(w: dict) -> dict[str, dict[str, Any]]:
 
 UPLOADS = {"attachPhoto": (jpeg(), "image/jpeg", "face.jpg"), "attachDocuments": (pdf(), "application/pdf", "a.pdf")}
 UPLOADS["attachProcedureRequestFile"] = (pdf(), "application/pdf", "a.pdf")   # edition 2026: refused here (2024)
+UPLOADS["attachApplicationInputPhoto"] = UPLOADS["attachPhoto"]   # edition 2026 (003 §4.2.2): refused here (2024)
+UPLOADS["attachApplicationInputDocument"] = UPLOADS["attachDocuments"]   # 003 §4.2.3
 
 
 def payload(op: Operation, w: dict) -> tuple[Any, str | None]:

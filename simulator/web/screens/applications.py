@@ -14,7 +14,7 @@ from simulator import catalog
 from simulator.catalog import places
 from simulator.domain import input_plan
 from simulator.domain.errors import RuleViolation
-from simulator.services import application_input
+from simulator.services import application_input, input_files
 from simulator.web.screens import forms, guard
 from simulator.web.screens.base import bp
 from simulator.web.screens.forms import procedure_label
@@ -310,14 +310,15 @@ def confirm_step() -> Any:
     if action.startswith("edit:") and action[5:] in {s["step"] for s in inp["steps"]}:
         return redirect(_step_url(inp, action[5:]))
     shown, values, _ = forms.read_fields(form.screen_fields, request.form)
+    use_case = input_files.apply if action == "apply" else application_input.complete   # 2026 「申込む」 files it
     try:
-        row = guard.as_user(application_input.complete, values)
+        row = guard.as_user(use_case, values)
     except RuleViolation as refused:
         if any(p.code in GONE for p in refused.problems):
             return _gone_page(refused)
         return _confirm_page(inp, shown, FormErrors.of(refused), refused.status)
     session[DONE] = {"steps": _steps(inp), "companion": bool(inp["parent_id"]), "procedure": inp["procedure"],
-                     "id": row["id"]}
+                     "id": row["id"], "reference_number": row.get("reference_number"), "password": row.get("password")}
     return redirect(url_for("screens.application_done"))
 
 
@@ -327,6 +328,9 @@ def application_done() -> Any:
     guard.as_user(lambda ctx, account: None)
     done = session.get(DONE) or {"steps": [("step1", "application_step1"), ("step3", "application_confirm")],
                                  "companion": False, "procedure": None}
+    if done.get("reference_number"):   # filed with a 整理番号 (2026 [申込完了]); the パスワード shown once (003 §4.2.4)
+        session[DONE] = done | {"password": None}
+        return page("application_filed.html", done=done, password=done.get("password"))
     return page("application_done.html", heading=heading(done["companion"], done["procedure"]),
                 bar=step_bar([tuple(s) for s in done["steps"]], "step4"), companion=done["companion"],
                 notice=bool(request.args.get("notice")) and not done["companion"])
