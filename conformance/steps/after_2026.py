@@ -146,6 +146,19 @@ def change_numbered(world: World) -> None:
     assert done.get("result") is None, f"the result is known at once: {done}"
 
 
+@then(parsers.re(r"(?P<who>「[^」]+」)には受領方法変更申出のパスワードも示され、整理番号とパスワードは別々のメールで届いている"))
+def change_password_mailed(world: World, who: str) -> None:
+    """003 §7.3 [申込完了] (the template of §3.3.4): the パスワード with the 整理番号, each in a mail of its own."""
+    done = expect_ok(world.last_reply(), "requestReceiptMethodChange")
+    number, password = done.get("reference_number"), done.get("password")
+    assert number and password, f"no 整理番号 or パスワード in {done}"
+    email = world.person(who.strip("「」")).email
+    numbers = [m for m in world.client.mails(to=email, kind="receipt_method_change_accepted") if number in m["body"]]
+    passwords = [m for m in world.client.mails(to=email, kind="procedure_password") if password in m["body"]]
+    assert len(numbers) == 1 and len(passwords) == 1, f"{len(numbers)} 整理番号 mails, {len(passwords)} パスワード mails"
+    assert password not in numbers[0]["body"], "the パスワード is in the 整理番号's mail"
+
+
 @then("そのメールの本文にその受領方法変更申出の整理番号が記載されている")
 def mail_shows_reference(world: World) -> None:
     number = world.scratch["receipt_change"]["reference_number"]

@@ -166,6 +166,9 @@ def test_the_receipt_method_change_screens_confirm_and_take_the_request(
     assert "申込完了" in finished and "受領方法変更申出の手続きの申込を受付しました。" in finished
     assert 'id="back" href="/procedures"' in finished                 # 「< 一覧へ戻る」 → [オンライン申請手続き]
     reference = re.search(r'<td id="reference-number">(\w+)</td>', finished).group(1)
+    password = re.search(r'<td id="password">(\w+)</td>', finished).group(1)   # 003 §7.3: shown once, and mailed
+    assert any(password in m["body"] for m in api.mails(kind="procedure_password"))
+    assert password not in text(client.get("/procedures/receipt-method-change/done", follow_redirects=True))
     requests = api.call("GET", "/api/v1/receipt-method-change-requests", token=api.login(f.auth_id),  # type: ignore[attr-defined]
                         expect=200).get_json()["requests"]
     assert [r["reference_number"] for r in requests] == [reference]   # one: the post without CSRF stored nothing
