@@ -83,14 +83,7 @@ def input_files_list(token: str) -> Any:
            "replacing the one before; counted in the 20 files / 25 MB", "applications", query={"filename": S},
            auth=True, upload=PHOTO_TYPES)
 def input_photo(query: dict, token: str) -> Any:
-    from simulator.catalog import edition
-
-    limit = attachments.photo_limit(edition(current_app.config["RASIM_EDITION"]))
-    if request.content_length is not None and request.content_length > limit:
-        data = b"\0" * (limit + 1)   # refused as too large without reading it
-    else:
-        data = request.stream.read(limit + 1)
-    return as_user(token, input_files.attach_photo, query.get("filename", ""), data)
+    return as_user(token, input_files.attach_photo, query.get("filename", ""), photo_body())
 
 
 @operation(bp, P, "POST", "/application-input/documents", "attachApplicationInputDocument",
@@ -172,14 +165,18 @@ def delete_application(application_id: int, token: str) -> Any:
            "顔写真を添付する: a JPEG of at most 50 KB as the body, its file name in ?filename=", "applications",
            query={"filename": S}, auth=True, faq="Q4-6 Q4-7", upload=PHOTO_TYPES)
 def attach_photo(application_id: int, query: dict, token: str) -> Any:
+    return as_user(token, attachments.attach_photo, application_id, query.get("filename", ""), photo_body())
+
+
+def photo_body() -> bytes:
+    """The photo of the body, never more than the edition's limit + 1 bytes read: a body declared larger stands
+    as limit + 1 bytes, refused as too large without reading it (WZBAM147E; 2026 RASIM457E)."""
     from simulator.catalog import edition
 
     limit = attachments.photo_limit(edition(current_app.config["RASIM_EDITION"]))
     if request.content_length is not None and request.content_length > limit:
-        data = b"\0" * (limit + 1)   # refused as too large without reading it (WZBAM147E)
-    else:
-        data = request.stream.read(limit + 1)
-    return as_user(token, attachments.attach_photo, application_id, query.get("filename", ""), data)
+        return b"\0" * (limit + 1)
+    return request.stream.read(limit + 1)
 
 
 @operation(bp, P, "GET", "/applications/<int:application_id>/photo", "getPhoto",
