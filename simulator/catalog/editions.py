@@ -18,6 +18,8 @@ class Edition:
     session_timeout_minutes: int = 30                # 004 §1.3, FAQ Q4-27
     session_warning_minutes: int = 0                 # 003 §2.6: a dialog 10 minutes before the logout (2024: none)
     back_navigation_ends_session: bool = True        # FAQ Q4-20: Back logs out (003 §1.3: an error, no logout)
+    bookmarks_refused: bool = False                  # 003 §1.3: [申込] and later screens cannot be opened from a
+                                                     # bookmark (2024: not stated; its Back rule ends the session)
     lock_after_failures: int = 5                     # FAQ Q12-7
     lock_hours: int = 24                             # FAQ Q12-7, WZBAM153E
     password_min: int = 8                            # 004 §2.15.7

@@ -84,3 +84,41 @@ def test_no_warning_for_the_2024_pages(client: Any, api: Api) -> None:
     from tests.integration.test_screens import login
     login(client, register_on_screens(client, api))
     assert "session.js" not in text(client.get("/menu"))
+
+
+FLOW_SCREENS = ["/applications/input", "/applications/input/complete", "/applications/input/files",
+                "/applications/bulk/done", "/procedures/usage-request/apply", "/procedures/periodic-report/apply",
+                "/procedures/receipt-method-change/apply", "/procedures/receipt-method-change/done"]
+BOOKMARK = {"Sec-Fetch-Site": "none", "Sec-Fetch-Mode": "navigate", "Sec-Fetch-User": "?1"}
+IN_SITE = {"Sec-Fetch-Site": "same-origin", "Sec-Fetch-Mode": "navigate", "Sec-Fetch-User": "?1"}
+
+
+@pytest.mark.parametrize("path", FLOW_SCREENS)
+def test_a_bookmark_of_apply_and_later_screens_is_refused(client: Any, api: Api, lawyer: str, path: str) -> None:
+    """003 §1.3: 「[申込]画面以降の画面…ブラウザのブックマークから呼び出すことはできません」 — a navigation the
+    browser started from outside the site's pages (Sec-Fetch-Site none: a bookmark or a typed address)."""
+    screen_login(client, lawyer)
+    for outside in (BOOKMARK, {**BOOKMARK, "Sec-Fetch-Site": "cross-site"}):
+        r = client.get(path, headers=outside)
+        assert r.status_code == 403, (path, r.status_code)
+        assert "[申込]画面以降の画面は、ブラウザのブックマークから呼び出すことはできません。" in text(r)
+    assert client.get("/profile").status_code == 200, "still logged in"
+    served = client.get(path, headers=IN_SITE)
+    assert served.status_code != 403 and "RASIM431E" not in text(served) and "ブックマーク" not in text(served)
+
+
+def test_in_site_navigation_and_clients_without_fetch_metadata_reach_apply(client: Any, api: Api, lawyer: str) -> None:
+    screen_login(client, lawyer)
+    for headers in (IN_SITE, {}):
+        r = client.get("/applications/input", headers=headers)
+        assert r.status_code == 200 and 'name="screen_token"' in text(r), headers
+    r = client.get("/mypage", headers=BOOKMARK)
+    assert r.status_code == 200, "マイページ is before [申込]: a bookmark of it opens"
+
+
+def test_2024_opens_bookmarks(client: Any, api: Api) -> None:
+    api.put_certificate()
+    from tests.integration.test_screens import login
+    login(client, register_on_screens(client, api))
+    r = client.get("/applications/input", headers=BOOKMARK)
+    assert r.status_code == 200 and "ブックマーク" not in text(r)

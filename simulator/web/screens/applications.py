@@ -111,6 +111,7 @@ def _step1_page(shown: dict[str, str], errors: FormErrors, status: int = 200) ->
 
 @bp.route("/applications/input", methods=["GET", "POST"])
 @guard.from_latest_screen
+@guard.refuses_bookmark
 def application_step1() -> Any:
     """S04 申請種別及び在留資格選択(STEP1): 「入力」 starts the input (replacing any other), 「戻る」 the menu."""
     form = catalog.form("application_step1")
@@ -147,6 +148,7 @@ def _companion_page(application_id: int, shown: dict[str, str], errors: FormErro
 
 @bp.route("/applications/<int(max=2147483647):application_id>/companion", methods=["GET", "POST"])
 @guard.from_latest_screen
+@guard.refuses_bookmark
 def companion_step1(application_id: int) -> Any:
     """S21 申請種別選択(STEP1) of 「再入国許可・資格外活動許可も同時に申請する」: 「入力」 → S22, 「戻る」 → S16."""
     form = catalog.form("companion_step1")
@@ -222,6 +224,7 @@ def _widget_action(action: str, fields: list[Any], shown: dict[str, str]) -> dic
 
 @bp.route("/applications/input/<step>", methods=["GET", "POST"])
 @guard.from_latest_screen
+@guard.refuses_bookmark
 def application_step(step: str) -> Any:
     """A STEP2 page (身分事項1, 身分事項2, 活動に関する事項, 高度専門職ポイント計算表) or STEP3; GET shows what
     was saved (and restarts the 30 minutes), POST 次へ / 確認 saves it through the service."""
@@ -323,6 +326,7 @@ def confirm_step() -> Any:
 
 
 @bp.get("/applications/input/complete")
+@guard.refuses_bookmark
 def application_done() -> Any:
     """S10 / S25 申請情報入力完了(STEP4); 「申請情報一覧へ」 opens D2 (?notice=1), whose OK leads to S16."""
     guard.as_user(lambda ctx, account: None)

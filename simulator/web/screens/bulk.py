@@ -111,6 +111,7 @@ def _status_label(bulk: dict[str, Any]) -> str:
 
 @bp.route("/applications/bulk/<int(max=2147483647):bulk_input_id>/confirm", methods=["GET", "POST"])
 @guard.from_latest_screen
+@guard.refuses_bookmark
 def bulk_confirm(bulk_input_id: int) -> Any:
     """S13 入力情報確認(STEP3): 「修正」 back to S11 or S12; 「申請情報入力」 with both ticks → S14."""
     try:
@@ -135,6 +136,7 @@ def bulk_confirm(bulk_input_id: int) -> Any:
 
 
 @bp.get("/applications/bulk/done")
+@guard.refuses_bookmark
 def bulk_done() -> Any:
     """S14 申請情報入力完了(STEP4): the rows appear in the list once the worker has run."""
     return page("bulk_done.html", heading=t("bulk.heading"), bar=step_bar("STEP4"))

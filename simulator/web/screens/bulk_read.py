@@ -85,6 +85,7 @@ def _row_page(bulk: dict[str, Any], line: int, errors: FormErrors, status: int =
 
 @bp.route(f"/applications/bulk/<{ID}:bulk_input_id>/rows/<{ID}:line>", methods=["GET", "POST"])
 @guard.from_latest_screen
+@guard.refuses_bookmark
 def bulk_row(bulk_input_id: int, line: int) -> Any:
     """[申込詳細]: 「修正する >」 the ▲ items (back to the 読込結果 when the row is clean, else here again);
     the photo (registered on choosing), 「添付する」 a PDF, 「削除」 a file; 「< 読込結果一覧へ戻る」."""
@@ -142,6 +143,7 @@ def _fix(bulk: dict[str, Any], line: int) -> Any:
 
 
 @bp.get(f"/applications/bulk/<{ID}:bulk_input_id>/applied")
+@guard.refuses_bookmark
 def bulk_applied(bulk_input_id: int) -> Any:
     """[一括申請完了]: 一括申請番号 and 一括申請件数; 「< 一覧へ戻る」 → the procedures (003 §5.3.5 #5)."""
     bulk = _load(bulk_input_id)

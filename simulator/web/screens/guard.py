@@ -168,6 +168,28 @@ def from_latest_screen(view: Callable[..., Any]) -> Callable[..., Any]:
     return checked
 
 
+# --- bookmarks (003 §1.3): [申込] and the screens after it are reached only from the site's own pages -------
+
+OUTSIDE_NAVIGATION = frozenset({"none", "cross-site"})   # Fetch Metadata: a bookmark, a typed address, another site
+
+
+def refuses_bookmark(view: Callable[..., Any]) -> Callable[..., Any]:
+    """A screen of [申込] or later (003 §1.3 「ブラウザのブックマークから呼び出すことはできません」): where the
+    edition refuses bookmarks, a GET the browser opened from outside the site's pages (Sec-Fetch-Site
+    none or cross-site: a bookmark, a typed or pasted address, a link from elsewhere) answers RASIM431E
+    (403) and shows nothing of the input; the user stays logged in. A client that sends no Fetch
+    Metadata (a script, an HTTP library) is not a browser's bookmark and is served (rasim)."""
+
+    @wraps(view)
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        if (request.method == "GET" and ui.edition().bookmarks_refused
+                and request.headers.get("Sec-Fetch-Site", "").lower() in OUTSIDE_NAVIGATION):
+            return message_page(["RASIM431E"], 403)
+        return view(*args, **kwargs)
+
+    return checked
+
+
 def no_store(response: Response) -> Response:
     response.headers["Cache-Control"] = "no-store"
     response.headers.setdefault("X-Frame-Options", "DENY")

@@ -48,6 +48,7 @@ def _page(errors: FormErrors, status: int = 200) -> Any:
 
 @bp.route("/applications/input/files", methods=["GET", "POST"])
 @guard.from_latest_screen
+@guard.refuses_bookmark
 def application_input_files() -> Any:
     try:
         if request.method == "GET":

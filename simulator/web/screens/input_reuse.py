@@ -91,6 +91,7 @@ def _load_page(inp: dict[str, Any], step: str, state: str, errors: FormErrors | 
 
 @bp.route("/applications/input/<step>/temporary-load", methods=["GET", "POST"])
 @guard.from_latest_screen
+@guard.refuses_bookmark
 def temporary_load(step: str) -> Any:
     """[ファイル読み込] (choose) → [確認へ進む >] → [ファイル読込確認] (confirm) → [読込む] → loaded → [< 入力へ戻る]."""
     try:
@@ -139,6 +140,7 @@ def _query() -> dict[str, Any]:
 
 
 @bp.get("/applications/input/<step>/past")
+@guard.refuses_bookmark
 def past_applications(step: str) -> Any:
     """[過去申込一覧]: the search panel of [申込一覧], 申込日時 sort, 10 / 20 a page, 「選択 >」 per row."""
     try:

@@ -76,6 +76,7 @@ def _entry(slug: str) -> Any:
 
 @bp.route("/procedures/usage-request/apply", methods=["GET", "POST"])
 @guard.from_latest_screen
+@guard.refuses_bookmark
 def usage_request_input() -> Any:
     """[申込] of 利用申出(新たに在留諸申請の実施を希望する所属機関等の方) (003 §3.3.2)."""
     return _entry("usage-request")
@@ -83,6 +84,7 @@ def usage_request_input() -> Any:
 
 @bp.route("/procedures/periodic-report/apply", methods=["GET", "POST"])
 @guard.from_latest_screen
+@guard.refuses_bookmark
 def periodic_report_input() -> Any:
     """[申込] of 定期報告 (003 §6.1): 「選択中の手続き名： 定期報告」."""
     return _entry("periodic-report")
@@ -90,6 +92,7 @@ def periodic_report_input() -> Any:
 
 @bp.route("/procedure-requests/<int(max=2147483647):request_id>/correct", methods=["GET", "POST"])
 @guard.from_latest_screen
+@guard.refuses_bookmark
 def procedure_request_correct(request_id: int) -> Any:
     """「修正する >」 of a 返却中 申込 (003 §7.2): [申込] again, for the correction and the additional PDFs."""
     return _act(request_id)
@@ -136,6 +139,7 @@ def _act(request_id: int) -> Any:
 
 
 @bp.get("/procedure-requests/<int(max=2147483647):request_id>/done")
+@guard.refuses_bookmark
 def procedure_request_done(request_id: int) -> Any:
     """[申込完了]: 「<手続き名>の手続きの申込を受付しました。」, the 整理番号 and the パスワード (003 §3.3.4, §6.2)."""
     try:

@@ -75,6 +75,7 @@ def _posted() -> dict[str, str]:
 
 @bp.route("/procedures/receipt-method-change/apply", methods=["GET", "POST"])
 @guard.from_latest_screen
+@guard.refuses_bookmark
 def receipt_change_apply() -> Any:
     """[申込]; 「確認へ進む >」 checks the form and shows [申込確認]."""
     refused = _offered()
@@ -125,6 +126,7 @@ def receipt_change_confirm() -> Any:
 
 
 @bp.get("/procedures/receipt-method-change/done")
+@guard.refuses_bookmark
 def receipt_change_done() -> Any:
     """[申込完了]: 「受領方法変更申出の手続きの申込を受付しました。」, the 整理番号 and the パスワード (shown once)."""
     done = session.pop(DONE, None)
