@@ -119,7 +119,7 @@ def own(ctx: Ctx, account: Account, request_id: Any) -> ProcedureRequest:
     return req
 
 
-def _editable(req: ProcedureRequest, operation: str) -> None:
+def editable(req: ProcedureRequest, operation: str) -> None:
     if req.state not in (INPUT, "returned"):
         raise RuleViolation.one("RASIM470E", status=409, 状態=status_label(req.state),
                                 操作=catalog.labels()["ja"][f"procedure_request.{operation}"])
@@ -153,7 +153,7 @@ def attach(ctx: Ctx, account: Account, request_id: int, filename: str, received:
     """[添付する]: one PDF (streamed to a temporary file beforehand), counted with the others of the round."""
     try:
         req = own(ctx, account, request_id)
-        _editable(req, "attach")
+        editable(req, "attach")
         max_files, max_bytes = _limits(req)
         kept = [f.size for a, f in files_of(ctx, req) if a.round == req.round]
         if received.too_large or sum(kept) + received.size > max_bytes:
@@ -185,7 +185,7 @@ def _limit(code: str, **params: str) -> RuleViolation:
 def remove_file(ctx: Ctx, account: Account, request_id: int, file_id: int) -> dict[str, Any]:
     """[削除]: a file of the current round (the files of an earlier 申込 stay)."""
     req = own(ctx, account, request_id)
-    _editable(req, "remove")
+    editable(req, "remove")
     pair = next(((a, f) for a, f in files_of(ctx, req) if a.id == file_id and a.round == req.round), None)
     if pair is None:
         raise RuleViolation.one("RASIM404E", "file_id")
@@ -215,7 +215,7 @@ def _cleaned(ctx: Ctx, req: ProcedureRequest, values: dict[str, Any]) -> dict[st
 def check(ctx: Ctx, account: Account, request_id: int, values: dict[str, Any]) -> dict[str, Any]:
     """[確認へ進む]: the values checked (the 必須 items, lengths, the 12 digits) and kept for [申込確認]."""
     req = own(ctx, account, request_id)
-    _editable(req, "submit")
+    editable(req, "submit")
     req.values_json = json.dumps(_cleaned(ctx, req, values), ensure_ascii=False)
     ctx.audit("procedure_request.checked", f"procedure_request:{req.id}")
     return view(ctx, req)
@@ -224,7 +224,7 @@ def check(ctx: Ctx, account: Account, request_id: int, values: dict[str, Any]) -
 def submit(ctx: Ctx, account: Account, request_id: int, values: dict[str, Any] | None) -> dict[str, Any]:
     """[申込む] → [申込完了] (or, on 返却中, the corrected 申込 again). The パスワード is shown once: its hash is kept."""
     req = own(ctx, account, request_id)
-    _editable(req, "submit")
+    editable(req, "submit")
     cleaned = _cleaned(ctx, req, json.loads(req.values_json) if values is None else values)
     req.values_json = json.dumps(cleaned, ensure_ascii=False)
     name, proc = label(req.form), procedure_of(req.form)

@@ -16,6 +16,7 @@ from simulator.web.screens import procedures  # noqa: F401,E402 - 003 §4.1, §8
 from simulator.web.screens import input_reuse  # noqa: F401,E402  (routes: 003 §8.2, §8.3)
 from simulator.web.screens import access_2026  # noqa: F401,E402  (routes: 003 §2.3, §2.4, §3.2)
 from simulator.web.screens import input_files  # noqa: F401,E402  (routes: 003 §4.2.2, §4.2.3)
+from simulator.web.screens import procedure_request_saves  # noqa: F401,E402  (routes: 003 §8.2 on 利用申出 / 定期報告)
 from simulator.web.screens.base import bp
 
 

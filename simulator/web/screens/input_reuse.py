@@ -106,7 +106,7 @@ def temporary_load(step: str) -> Any:
     limit = edition().temporary_save_max_bytes
     try:
         if action == "load":
-            data = _carried(request.form.get("file_data", ""), limit)
+            data = carried_file(request.form.get("file_data", ""), limit)
             done = guard.as_user(temporary_save.load_input, _secret(), data)
             return _load_page(inp, step, "loaded", back_url=url_for("screens.application_step", step=done["next_step"]))
         chosen = request.files.get("file")
@@ -120,7 +120,7 @@ def temporary_load(step: str) -> Any:
                       file_data=base64.b64encode(data).decode("ascii"))
 
 
-def _carried(text: str, limit: int) -> bytes:
+def carried_file(text: str, limit: int) -> bytes:
     """The file carried from [ファイル読込確認] (it is sealed: an edit shows as RASIM488E when it is opened)."""
     if len(text) > (limit // 3 + 1) * 4 + 4:
         raise RuleViolation.one(rules.NOT_OURS, "file")

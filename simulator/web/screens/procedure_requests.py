@@ -42,7 +42,7 @@ def shown_value(f: Any, value: Any) -> str:
     return str(value)
 
 
-def _posted(form_key: str) -> dict[str, str]:
+def posted_values(form_key: str) -> dict[str, str]:
     return {f.key: str(request.form.get(f.key, "")).strip()[:300] for f in catalog.form(form_key).fields
             if request.form.get(f.key, "").strip()}
 
@@ -54,7 +54,16 @@ def _input_page(req: dict[str, Any], values: dict[str, Any], errors: dict[str, l
     options = {f.key: [(v, shown_value(f, v)) for v in f.spec.choices] for f in form.fields if f.kind.startswith("list:")}
     return page("procedure_request_apply.html", status, req=req, form=form, proc=proc, values=values, errors=errors,
                 options=options, item_label=item_label, name=t(proc["label"]),
-                required={f.key for f in form.fields if f.required})
+                required={f.key for f in form.fields if f.required},
+                temporary_save_urls=_temporary_save_urls(req["id"]), temporary_form_id="procedure-request-form")
+
+
+def _temporary_save_urls(request_id: int) -> dict[str, str] | None:
+    """The buttons of the panel at the bottom of [申込] (003 §8.2; screens/procedure_request_saves.py)."""
+    if not edition().temporary_save:
+        return None
+    return {"save_url": url_for("screens.procedure_request_temporary_save", request_id=request_id),
+            "load_url": url_for("screens.procedure_request_temporary_load", request_id=request_id)}
 
 
 def _offered(slug: str) -> str | None:
@@ -111,7 +120,7 @@ def _act(request_id: int) -> Any:
     if request.method == "GET":
         return _input_page(req, values, {})
     action = "remove" if request.form.get("remove") else request.form.get("action", "")
-    posted = _posted(form_key)
+    posted = posted_values(form_key)
     try:
         if action == "attach":
             chosen = request.files.get("document")
