@@ -15,10 +15,11 @@ from simulator.adapters.db import Account, ScheduledEvent
 from simulator.adapters.db_applications import Application
 from simulator.adapters.db_decisions import ReceiptMethodChange
 from simulator.domain import receipt
+from simulator.domain import temporary_save as saved_input
 from simulator.domain.applications import operations, refusal
 from simulator.domain.errors import Problems, RuleViolation
 from simulator.domain.forms import validate_form
-from simulator.services import lifecycle, reference_numbers
+from simulator.services import lifecycle, reference_numbers, temporary_save
 from simulator.services.application_rows import bureau_name, row_of, rule_row
 from simulator.services.applications import check_operation, own_application
 from simulator.services.context import Ctx
@@ -126,3 +127,25 @@ def resubmit(ctx: Ctx, account: Account, application_id: int) -> dict[str, Any]:
     lifecycle.move(ctx, app, "corrected")
     ctx.audit("application.corrected", f"application:{app.id}")
     return row_of(ctx, app) | {"history": lifecycle.history(ctx, app.id)}
+
+
+# --- 入力中のデータを保存する／読み込む (003 §7.3 → §8.2) on its [申込] ------------------------------------------
+
+FORM = "receipt_method_change_request"
+SAVED = "form"    # the values' key in the file (one form)
+
+
+def save_input(ctx: Ctx, account: Account, secret_key: str, typed: dict[str, Any]) -> tuple[bytes, str]:
+    """[↓ 入力中のデータを保存する]: the file of what is typed on [申込] (unchecked; nothing is stored or applied)."""
+    temporary_save.offered(ctx)
+    values = {SAVED: saved_input.kept_values(catalog.form(FORM), typed)}
+    data, name = temporary_save.seal_values(ctx, secret_key, FORM, values,
+                                            catalog.labels()["ja"]["receipt_change.heading"], FORM)
+    ctx.audit("receipt_change.temporarily_saved", f"account:{account.id}", bytes=len(data))
+    return data, name
+
+
+def open_input(ctx: Ctx, account: Account, secret_key: str, data: bytes) -> dict[str, Any]:
+    """The values of a file saved on this [申込] (RASIM488E–RASIM490E otherwise), of the items it still declares."""
+    values = temporary_save.open_values(ctx, secret_key, FORM, data).get(SAVED)
+    return saved_input.kept_values(catalog.form(FORM), values if isinstance(values, dict) else {})

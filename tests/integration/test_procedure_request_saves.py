@@ -1,4 +1,4 @@
-"""入力中のデータを保存する／読み込む (003 §8.2) on the [申込] of 利用申出 and 定期報告 (003 §3.3.2 and §6.1 point to it):
+"""入力中のデータを保存する／読み込む (003 §8.2) on the [申込] of 利用申出, 定期報告 (§3.3.2, §6.1) and 受領方法変更申出 (§7.3):
 the panel at the bottom of [申込], the file with what is typed, [ファイル読み込] → [ファイル読込確認] → [読込む] →
 [申込] with the values; saving submits nothing; a 利用申出's file is refused on 定期報告 (RASIM489E); an
 edited file is not ours (RASIM488E); the PDFs are never in a file and stay; CSRF; edition 2024 has none."""
@@ -93,3 +93,40 @@ def test_2024_has_no_such_pages(app: Any, client: Any, api: Api, staff: str) -> 
     _page, rid = _apply(client, "usage-request")
     use_edition(app, "2024")
     assert client.get(f"/procedure-requests/{rid}/temporary-load").status_code == 404
+    assert client.get("/procedures/receipt-method-change/temporary-load").status_code == 404
+
+
+CHANGE = {"change_kind": "work_qualification_certificate", "residence_prefecture": "東京都",
+          "applicant_name": "HOUMU,TAROU", "change_receipt_number": "T123456789012", "change_receipt_method": "post"}
+
+
+def test_the_receipt_method_change_input_saves_and_loads(client: Any, api: Api, staff: str) -> None:
+    """003 §7.3 points its [申込] to §8.2 too: the file of what is typed, read back into [申込]."""
+    login(client, api.staff_auth_id, PW)
+    page = text(client.get("/procedures/receipt-method-change/apply"))
+    assert page.index('id="receipt-change-form"') < page.index('id="temporary-save"'), "the panel at the bottom"
+    r = client.post("/procedures/receipt-method-change/temporary-save", data={**tokens(page), **CHANGE})
+    assert r.status_code == 200 and "receipt_method_change_request_" in r.headers["Content-Disposition"]
+    data = r.get_data()
+    assert api.audit("receipt_change.temporarily_saved")
+    assert api.mails("staff2026@example.jp", "procedure_password") == [], "saving applies nothing"
+    fresh = text(client.get("/procedures/receipt-method-change/apply"))
+    assert 'value="HOUMU,TAROU"' not in fresh
+
+    choose = text(client.get("/procedures/receipt-method-change/temporary-load"))
+    confirm = text(client.post("/procedures/receipt-method-change/temporary-load", content_type="multipart/form-data",
+                               data={**tokens(choose), "action": "confirm", "file": (io.BytesIO(data), "c.rasim")}))
+    assert "c.rasim" in confirm
+    loaded = client.post("/procedures/receipt-method-change/temporary-load", data={
+        **tokens(confirm), "action": "load", "file_data": re.search(r'name="file_data" value="([^"]+)"', confirm).group(1)})
+    assert loaded.status_code == 200 and 'href="/procedures/receipt-method-change/apply?back=1"' in text(loaded)
+    back = text(client.get("/procedures/receipt-method-change/apply?back=1"))
+    assert 'value="HOUMU,TAROU"' in back and 'value="T123456789012"' in back
+
+    _page, usage = _apply(client, "usage-request")
+    other = _save(client, usage, _page, USAGE)
+    choose = text(client.get("/procedures/receipt-method-change/temporary-load"))
+    refused = client.post("/procedures/receipt-method-change/temporary-load", content_type="multipart/form-data",
+                          data={**tokens(choose), "action": "confirm", "file": (io.BytesIO(other), "u.rasim")})
+    assert refused.status_code == 422 and "の画面で一時保存されたものです。" in text(refused), "RASIM489E"
+    assert client.post("/procedures/receipt-method-change/temporary-save", data=CHANGE).status_code == 400, "CSRF"

@@ -17,6 +17,7 @@ from simulator.web.screens import input_reuse  # noqa: F401,E402  (routes: 003 �
 from simulator.web.screens import access_2026  # noqa: F401,E402  (routes: 003 §2.3, §2.4, §3.2)
 from simulator.web.screens import input_files  # noqa: F401,E402  (routes: 003 §4.2.2, §4.2.3)
 from simulator.web.screens import procedure_request_saves  # noqa: F401,E402  (routes: 003 §8.2 on 利用申出 / 定期報告)
+from simulator.web.screens import receipt_change_saves  # noqa: F401,E402  (routes: 003 §8.2 on 受領方法変更申出)
 from simulator.web.screens.base import bp
 
 

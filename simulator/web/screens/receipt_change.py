@@ -25,7 +25,7 @@ DONE = "receipt_change_done"
 NAMED = {"applicant_name": "change_request.applicant_name"}   # the item's name on this screen (003 §1.6)
 
 
-def _offered() -> RuleViolation | None:
+def offered() -> RuleViolation | None:
     if receipt_changes.OPERATION not in operations(edition().applications_edition):
         return RuleViolation.one("RASIM473E", status=404)
     return None
@@ -66,10 +66,19 @@ def _input_page(values: dict[str, str], errors: dict[str, list[str]], status: in
     methods = [(v, shown_value("change_receipt_method", v)) for v in catalog.field("change_receipt_method").choices]
     return page("receipt_change_apply.html", status, values=values, errors=errors, bureaus=bureaus, methods=methods,
                 kinds=catalog.field("change_kind").choices, prefectures=[p.name for p in places.prefectures()],
-                item_label=item_label, required={f.key for f in _fields() if f.required})
+                item_label=item_label, required={f.key for f in _fields() if f.required},
+                temporary_save_urls=_temporary_save_urls(), temporary_form_id="receipt-change-form")
 
 
-def _posted() -> dict[str, str]:
+def _temporary_save_urls() -> dict[str, str] | None:
+    """The panel at the bottom of [申込] (003 §7.3 → §8.2; the routes of screens/receipt_change_saves.py)."""
+    if not edition().temporary_save:
+        return None
+    return {"save_url": url_for("screens.receipt_change_temporary_save"),
+            "load_url": url_for("screens.receipt_change_temporary_load")}
+
+
+def posted_values() -> dict[str, str]:
     return {f.key: str(request.form.get(f.key, "")).strip()[:200] for f in _fields()}
 
 
@@ -78,14 +87,14 @@ def _posted() -> dict[str, str]:
 @guard.refuses_bookmark
 def receipt_change_apply() -> Any:
     """[申込]; 「確認へ進む >」 checks the form and shows [申込確認]."""
-    refused = _offered()
+    refused = offered()
     if refused:
         return message_page(["RASIM473E"], 404)
     guard.as_user(lambda ctx, account: None)   # logged in
     if request.method == "GET":
         kept = session.get(KEPT) if request.args.get("back") else None
         return _input_page(dict(kept or {}), {})
-    values = _posted()
+    values = posted_values()
     problems = Problems()
     clean = validate_form(catalog.form(FORM), values, problems)
     if not problems and not (clean.get("change_provisional_number") or clean.get("change_receipt_number")):
@@ -108,7 +117,7 @@ NAMED_ROW = {"申請人の氏名(英字)": "申請人の氏名（英字）"}   #
 @guard.from_latest_screen
 def receipt_change_confirm() -> Any:
     """「< 入力へ戻る」 → [申込] with the values; 「申込み >」 → the service → [申込完了] (its refusals: [申込])."""
-    if _offered():
+    if offered():
         return message_page(["RASIM473E"], 404)
     values = session.get(KEPT)
     if not values:

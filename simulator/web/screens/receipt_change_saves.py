@@ -1,0 +1,77 @@
+"""入力中のデータを保存する／読み込む (003 §7.3 → §8.2) on the [申込] of 受領方法変更申出: the panel at the bottom
+posts the [申込] form to /procedures/receipt-method-change/temporary-save (the file of what is typed);
+[↑ 保存データの読み込み] → [ファイル読み込] → [ファイル読込確認] → [読込む] → 「< 入力へ戻る」 ([申込] with the
+values: what [申込] keeps for 「< 入力へ戻る」 of [申込確認]). The pages are the application input's
+(templates/temporary_load.html); the use cases services.receipt_changes.save_input / open_input."""
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from flask import current_app, redirect, request, session, url_for
+
+from simulator.domain.errors import RuleViolation
+from simulator.services import receipt_changes
+from simulator.web.api_input_reuse import file_response
+from simulator.web.screens import guard
+from simulator.web.screens.base import bp
+from simulator.web.screens.input_reuse import carried_file
+from simulator.web.screens.receipt_change import KEPT, offered, posted_values
+from simulator.web.screens.ui import FormErrors, edition, message_page, page, t
+
+
+def _secret() -> str:
+    return current_app.config["SECRET_KEY"]
+
+
+def _refused() -> Any:
+    if offered() or not edition().temporary_save:
+        return message_page(["RASIM473E"], 404)
+    return None
+
+
+@bp.post("/procedures/receipt-method-change/temporary-save")
+def receipt_change_temporary_save() -> Any:
+    """[↓ 入力中のデータを保存する]: the file (nothing stored, nothing applied)."""
+    refused = _refused()
+    if refused:
+        return refused
+    data, name = guard.as_user(receipt_changes.save_input, _secret(), posted_values())
+    return file_response(data, name)
+
+
+def _load_page(state: str, errors: FormErrors | None = None, status: int = 200, **context: Any) -> Any:
+    return page("temporary_load.html", status, errors=errors or FormErrors(), state=state,
+                procedure=t("receipt_change.heading"), action_url=url_for("screens.receipt_change_temporary_load"),
+                back_url=url_for("screens.receipt_change_apply", back=1), **context)
+
+
+@bp.route("/procedures/receipt-method-change/temporary-load", methods=["GET", "POST"])
+@guard.from_latest_screen
+@guard.refuses_bookmark
+def receipt_change_temporary_load() -> Any:
+    """[ファイル読み込] (choose) → [ファイル読込確認] (confirm) → [読込む] → loaded → 「< 入力へ戻る」 ([申込])."""
+    refused = _refused()
+    if refused:
+        return refused
+    guard.as_user(lambda ctx, account: None)   # logged in
+    if request.method == "GET":
+        return _load_page("choose")
+    action = request.form.get("action", "confirm")
+    if action == "back":
+        return redirect(url_for("screens.receipt_change_apply", back=1))
+    limit = edition().temporary_save_max_bytes
+    try:
+        if action == "load":
+            values = guard.as_user(receipt_changes.open_input, _secret(),
+                                   carried_file(request.form.get("file_data", ""), limit))
+            session[KEPT] = {k: str(v) for k, v in values.items()}
+            return _load_page("loaded")
+        chosen = request.files.get("file")
+        if chosen is None or not chosen.filename:
+            raise RuleViolation.one("WZBAM001E", "file")
+        data = chosen.stream.read(limit + 1)
+        guard.as_user(receipt_changes.open_input, _secret(), data)
+    except RuleViolation as refused:
+        return _load_page("choose", FormErrors.of(refused), refused.status or 400)
+    return _load_page("confirm", file_name=chosen.filename[:120], file_data=base64.b64encode(data).decode("ascii"))
