@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Callable
 from typing import Any
 
 from flask import abort, current_app, redirect, request, url_for
@@ -103,21 +104,31 @@ def temporary_load(step: str) -> Any:
     action = request.form.get("action", "confirm")
     if action == "back":
         return _back(inp, step)
-    limit = edition().temporary_save_max_bytes
     try:
-        if action == "load":
-            data = carried_file(request.form.get("file_data", ""), limit)
-            done = guard.as_user(temporary_save.load_input, _secret(), data)
-            return _load_page(inp, step, "loaded", back_url=url_for("screens.application_step", step=done["next_step"]))
-        chosen = request.files.get("file")
-        if chosen is None or not chosen.filename:
-            raise RuleViolation.one("WZBAM001E", "file")
-        data = chosen.stream.read(limit + 1)
-        guard.as_user(temporary_save.check_file, _secret(), data)
+        state, context = load_steps(
+            action, lambda data: guard.as_user(temporary_save.check_file, _secret(), data),
+            lambda data: {"back_url": url_for("screens.application_step", step=guard.as_user(
+                temporary_save.load_input, _secret(), data)["next_step"])})
     except RuleViolation as refused:
         return _gone(refused) or _load_page(inp, step, "choose", FormErrors.of(refused), refused.status)
-    return _load_page(inp, step, "confirm", file_name=chosen.filename[:120],
-                      file_data=base64.b64encode(data).decode("ascii"))
+    return _load_page(inp, step, state, **context)
+
+
+def load_steps(action: str, check: Callable[[bytes], Any], load: Callable[[bytes], dict[str, Any]]
+               ) -> tuple[str, dict[str, Any]]:
+    """The POST of [ファイル読み込] and [ファイル読込確認], for any [申込] with a temporary save: [確認へ進む >] with
+    the file chosen (WZBAM001E without one; never more than the edition's limit + 1 bytes read) → `check(data)`
+    → ("confirm", the file's name and its bytes to carry); [読込む] → `load(data)` → ("loaded", what it answers).
+    A refusal is raised as the RuleViolation of the use case."""
+    limit = edition().temporary_save_max_bytes
+    if action == "load":
+        return "loaded", load(carried_file(request.form.get("file_data", ""), limit))
+    chosen = request.files.get("file")
+    if chosen is None or not chosen.filename:
+        raise RuleViolation.one("WZBAM001E", "file")
+    data = chosen.stream.read(limit + 1)
+    check(data)
+    return "confirm", {"file_name": chosen.filename[:120], "file_data": base64.b64encode(data).decode("ascii")}
 
 
 def carried_file(text: str, limit: int) -> bytes:

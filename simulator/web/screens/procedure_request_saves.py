@@ -5,7 +5,6 @@ the pages of the application input's temporary load (templates/temporary_load.ht
 services.procedure_request_saves."""
 from __future__ import annotations
 
-import base64
 from typing import Any
 
 from flask import current_app, redirect, request, url_for
@@ -16,7 +15,7 @@ from simulator.services import procedure_requests as requests_
 from simulator.web.api_input_reuse import file_response
 from simulator.web.screens import guard
 from simulator.web.screens.base import bp
-from simulator.web.screens.input_reuse import carried_file
+from simulator.web.screens.input_reuse import load_steps
 from simulator.web.screens.procedure_requests import posted_values
 from simulator.web.screens.ui import FormErrors, edition, message_page, page, t
 
@@ -66,16 +65,15 @@ def procedure_request_temporary_load(request_id: int) -> Any:
     action = request.form.get("action", "confirm")
     if action == "back":
         return redirect(url_for("screens.procedure_request_correct", request_id=request_id))
-    limit = edition().temporary_save_max_bytes
     try:
-        if action == "load":
-            guard.as_user(saves.load, _secret(), request_id, carried_file(request.form.get("file_data", ""), limit))
-            return _load_page(req, "loaded")
-        chosen = request.files.get("file")
-        if chosen is None or not chosen.filename:
-            raise RuleViolation.one("WZBAM001E", "file")
-        data = chosen.stream.read(limit + 1)
-        guard.as_user(saves.check_file, _secret(), request_id, data)
+        state, context = load_steps(action, lambda data: guard.as_user(saves.check_file, _secret(), request_id, data),
+                                    lambda data: _loaded(request_id, data))
     except RuleViolation as refused:
         return _load_page(req, "choose", FormErrors.of(refused), refused.status or 400)
-    return _load_page(req, "confirm", file_name=chosen.filename[:120], file_data=base64.b64encode(data).decode("ascii"))
+    return _load_page(req, state, **context)
+
+
+def _loaded(request_id: int, data: bytes) -> dict[str, Any]:
+    """[読込む]: the file's values replace those of the 申込 (the page then says so and leads back to [申込])."""
+    guard.as_user(saves.load, _secret(), request_id, data)
+    return {}

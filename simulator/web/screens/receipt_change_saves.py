@@ -5,7 +5,6 @@ values: what [申込] keeps for 「< 入力へ戻る」 of [申込確認]). The 
 (templates/temporary_load.html); the use cases services.receipt_changes.save_input / open_input."""
 from __future__ import annotations
 
-import base64
 from typing import Any
 
 from flask import current_app, redirect, request, session, url_for
@@ -15,7 +14,7 @@ from simulator.services import receipt_changes
 from simulator.web.api_input_reuse import file_response
 from simulator.web.screens import guard
 from simulator.web.screens.base import bp
-from simulator.web.screens.input_reuse import carried_file
+from simulator.web.screens.input_reuse import load_steps
 from simulator.web.screens.receipt_change import KEPT, offered, posted_values
 from simulator.web.screens.ui import FormErrors, edition, message_page, page, t
 
@@ -60,18 +59,16 @@ def receipt_change_temporary_load() -> Any:
     action = request.form.get("action", "confirm")
     if action == "back":
         return redirect(url_for("screens.receipt_change_apply", back=1))
-    limit = edition().temporary_save_max_bytes
     try:
-        if action == "load":
-            values = guard.as_user(receipt_changes.open_input, _secret(),
-                                   carried_file(request.form.get("file_data", ""), limit))
-            session[KEPT] = {k: str(v) for k, v in values.items()}
-            return _load_page("loaded")
-        chosen = request.files.get("file")
-        if chosen is None or not chosen.filename:
-            raise RuleViolation.one("WZBAM001E", "file")
-        data = chosen.stream.read(limit + 1)
-        guard.as_user(receipt_changes.open_input, _secret(), data)
+        state, context = load_steps(action, lambda data: guard.as_user(receipt_changes.open_input, _secret(), data),
+                                    _loaded)
     except RuleViolation as refused:
         return _load_page("choose", FormErrors.of(refused), refused.status or 400)
-    return _load_page("confirm", file_name=chosen.filename[:120], file_data=base64.b64encode(data).decode("ascii"))
+    return _load_page(state, **context)
+
+
+def _loaded(data: bytes) -> dict[str, Any]:
+    """[読込む]: the file's values become what [申込] shows (as its 「< 入力へ戻る」 does)."""
+    values = guard.as_user(receipt_changes.open_input, _secret(), data)
+    session[KEPT] = {k: str(v) for k, v in values.items()}
+    return {}
