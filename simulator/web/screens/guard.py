@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from flask import Response, redirect, request, session, url_for
 from markupsafe import Markup, escape
 
+from simulator import catalog
 from simulator.domain.errors import RuleViolation
 from simulator.services import sessions
 from simulator.services.context import Ctx
@@ -184,7 +185,7 @@ def refuses_bookmark(view: Callable[..., Any]) -> Callable[..., Any]:
     def checked(*args: Any, **kwargs: Any) -> Any:
         if (request.method == "GET" and ui.edition().bookmarks_refused
                 and request.headers.get("Sec-Fetch-Site", "").lower() in OUTSIDE_NAVIGATION):
-            return message_page(["RASIM431E"], 403)
+            return message_page(["RASIM431E"], catalog.http_status("RASIM431E"))
         return view(*args, **kwargs)
 
     return checked

@@ -12,6 +12,7 @@ from flask import current_app, redirect, request, url_for
 from simulator.domain.errors import RuleViolation
 from simulator.services import procedure_request_saves as saves
 from simulator.services import procedure_requests as requests_
+from simulator.services import temporary_save
 from simulator.web.api_input_reuse import file_response
 from simulator.web.screens import guard
 from simulator.web.screens.base import bp
@@ -56,8 +57,7 @@ def procedure_request_temporary_load(request_id: int) -> Any:
     """[ファイル読み込] (choose) → [ファイル読込確認] (confirm) → [読込む] → loaded → 「< 入力へ戻る」 ([申込])."""
     try:
         req = guard.as_user(requests_.get, request_id)
-        if not edition().temporary_save:
-            raise RuleViolation.one("RASIM404E", status=404)
+        guard.as_user(lambda ctx, account: temporary_save.offered(ctx))   # RASIM404E where the edition has none
     except RuleViolation as refused:
         return _refused(refused)
     if request.method == "GET":

@@ -10,13 +10,13 @@ from typing import Any
 from flask import current_app, redirect, request, session, url_for
 
 from simulator.domain.errors import RuleViolation
-from simulator.services import receipt_changes
+from simulator.services import receipt_changes, temporary_save
 from simulator.web.api_input_reuse import file_response
 from simulator.web.screens import guard
 from simulator.web.screens.base import bp
 from simulator.web.screens.input_reuse import load_steps
 from simulator.web.screens.receipt_change import KEPT, offered, posted_values
-from simulator.web.screens.ui import FormErrors, edition, message_page, page, t
+from simulator.web.screens.ui import FormErrors, message_page, page, t
 
 
 def _secret() -> str:
@@ -24,8 +24,14 @@ def _secret() -> str:
 
 
 def _refused() -> Any:
-    if offered() or not edition().temporary_save:
+    """RASIM473E where the edition has no 受領方法変更申出, RASIM404E where it has no temporary save (the service's
+    check); None when the user, logged in, may save and load here."""
+    if offered():
         return message_page(["RASIM473E"], 404)
+    try:
+        guard.as_user(lambda ctx, account: temporary_save.offered(ctx))
+    except RuleViolation as refused:
+        return message_page([p.code for p in refused.problems], refused.status or 404)
     return None
 
 
@@ -53,7 +59,6 @@ def receipt_change_temporary_load() -> Any:
     refused = _refused()
     if refused:
         return refused
-    guard.as_user(lambda ctx, account: None)   # logged in
     if request.method == "GET":
         return _load_page("choose")
     action = request.form.get("action", "confirm")
