@@ -109,8 +109,9 @@ def format_check(rows: int, seed: int, repeat: int = 5) -> float:
     from simulator.domain.forms import validate_form
 
     made = generate(rows, "extension_of_stay", "professor", category="lawyer", seed=seed, today=TODAY)
-    lay = bulk_format.layout("lawyer", "extension_of_stay", "professor")
-    forms = [(step, catalog.form(key)) for step, key in input_plan.plan("lawyer", "extension_of_stay", "professor").steps
+    lay = made.layout
+    ed = catalog.edition(lay.edition)
+    forms = [(step, catalog.form(key, ed)) for step, key in input_plan.plan("lawyer", "extension_of_stay", "professor").steps
              if step not in (input_plan.STEP1, input_plan.STEP3)]
     data, best = made.csv, float("inf")   # (the property writes the file each time it is read)
     for _ in range(repeat):

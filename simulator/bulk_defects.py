@@ -148,7 +148,7 @@ def _condition_fields(category: str, lay: bulk_format.Layout) -> set[str]:
     mistake there would say more than one thing."""
     out = {"card_receipt_method", "coe_receipt_method", "receiving_office", "phone_applicant", "mobile_applicant"}
     for _step, form_key in input_plan.plan(category, lay.procedure, lay.status).steps:
-        for f in catalog.form(form_key).fields:
+        for f in catalog.form(form_key, catalog.edition(lay.edition) if lay.edition else None).fields:
             for part in (f, *f.parts):
                 out |= {c.field for c in (part.required_when, part.forbidden_when) if c is not None}
     return out

@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from simulator import catalog
 from simulator.bulk_defects import Planter, PlantedDefect, Row, kinds, pick_lines
 from simulator.bulk_persons import PersonMaker
 from simulator.bulk_values import step_values
@@ -48,9 +49,10 @@ class Generated:
 
 
 def generate(rows: int, procedure: str, status: str, category: str = "host_org_staff", defects: float = 0.0,
-             seed: int | None = None, today: dt.date | None = None) -> Generated:
+             seed: int | None = None, today: dt.date | None = None, edition: str | None = None) -> Generated:
     """`rows` applicants for the STEP1 choice (procedure, status) of a filer of `category`; round(rows ×
-    defects) of them with one planted defect each. The same seed gives the same file."""
+    defects) of them with one planted defect each, to the forms of `edition` (default: RASIM_EDITION or
+    2024). The same seed gives the same file."""
     from simulator.adapters.clock import real_now
 
     if procedure not in PROCEDURES:
@@ -61,11 +63,12 @@ def generate(rows: int, procedure: str, status: str, category: str = "host_org_s
     today = today or real_now().date()
     rng = random.Random(seed)
     maker = PersonMaker(rng, today)
-    lay = bulk_format.layout(category, procedure, status)
+    edition = catalog.edition(edition).name
+    lay = bulk_format.layout(category, procedure, status, edition)
     made: list[Row] = []
     for n in range(rows):
         person = maker.person(procedure, status)
-        made.append(Row(n + 2, person, step_values(maker, person, category, procedure, status), person.record()))
+        made.append(Row(n + 2, person, step_values(maker, person, category, procedure, status, edition), person.record()))
     planter, choices = Planter(maker, lay, category), kinds(procedure)
     for index in pick_lines(rng, rows, defects):
         planter.plant(made[index], rng.choice(choices))
@@ -155,6 +158,8 @@ def check_choice(category: str, procedure: str, status: str) -> None:
 @click.option("--category", default="host_org_staff", show_default=True, help="The filer's user category.")
 @click.option("--defects", "rate", default=0.0, show_default=True, type=click.FloatRange(0, 1),
               help="The share of rows with one planted defect each.")
+@click.option("--edition", type=click.Choice(catalog.edition_names()), default=None,
+              help="Whose forms (limits, items) the rows fill [default: RASIM_EDITION or 2024].")
 @click.option("--seed", type=int, default=None, help="The same seed gives the same file [default: a random one, printed].")
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="The day the stays are valid on [default: the --host's clock day, else today].")
@@ -162,13 +167,13 @@ def check_choice(category: str, procedure: str, status: str) -> None:
               help="The CSV to write; the records go beside it as FILE.records.json [default: bulk-PROCEDURE-STATUS-N.csv].")
 @click.option("--host", default=None, metavar="URL",
               help="Also put the records into this running server's registry (needs RASIM_TEST_SUPPORT=1).")
-def generate_command(rows: int, procedure: str, status: str, category: str, rate: float, seed: int | None,
-                     today: dt.datetime | None, output: Path | None, host: str | None) -> None:
+def generate_command(rows: int, procedure: str, status: str, category: str, rate: float, edition: str | None,
+                     seed: int | None, today: dt.datetime | None, output: Path | None, host: str | None) -> None:
     """Write a bulk CSV of ROWS realistic applicants and the residence records of its persons; print the
     planted defects (line, column, expected code) that `rasim bulk validate --records` must report."""
     check_choice(category, procedure, status)
     day = today.date() if today else (server_day(host) if host else None)
-    made = generate(rows, procedure, status, category, rate, seed, day)
+    made = generate(rows, procedure, status, category, rate, seed, day, edition)
     output = output or Path(f"bulk-{procedure}-{status}-{rows}.csv")
     records = write(made, output)
     click.echo(f"wrote {output} ({rows} applicants, {output.stat().st_size} bytes, CP932) and {records} "
@@ -182,4 +187,4 @@ def generate_command(rows: int, procedure: str, status: str, category: str, rate
     for d in made.defects:
         click.echo(f"  line {d.line}, {d.column}: {d.code} ({d.kind})")
     click.echo(f"check: rasim bulk validate {output} --procedure {procedure} --status {status} --category {category} "
-               f"--records {records} --today {made.today}")
+               f"--edition {made.layout.edition} --records {records} --today {made.today}")

@@ -43,7 +43,7 @@ def _label(table: str, key: str) -> str:
 
 def template(procedure: str, status: str, category: str = "host_org_staff", edition: str | None = None) -> bytes:
     """The .xlsx of the template for this STEP1 choice."""
-    lay = bulk_format.layout(category, procedure, status)
+    lay = bulk_format.layout(category, procedure, status, catalog.edition(edition).name)
     rows = catalog.edition(edition).bulk_max_rows
     words = _words(edition)
     wb = Workbook()
@@ -89,6 +89,7 @@ def template(procedure: str, status: str, category: str = "host_org_staff", edit
     wb.custom_doc_props.append(StringProperty(name="rasim_procedure", value=procedure))
     wb.custom_doc_props.append(StringProperty(name="rasim_status", value=status))
     wb.custom_doc_props.append(StringProperty(name="rasim_category", value=category))
+    wb.custom_doc_props.append(StringProperty(name="rasim_edition", value=catalog.edition(edition).name))
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -120,7 +121,10 @@ def choice_of(data: bytes) -> dict[str, str]:
     if missing:
         raise TemplateError("the workbook does not say its procedure and status (not made by `rasim bulk "
                             "template`): give --procedure and --status")
-    return {k: str(props[f"rasim_{k}"]) for k in PROPS}
+    made_for = {k: str(props[f"rasim_{k}"]) for k in PROPS}
+    if props.get("rasim_edition"):   # whose forms (templates made before editions had forms of their own: none)
+        made_for["edition"] = str(props["rasim_edition"])
+    return made_for
 
 
 def _open(data: bytes) -> Any:
@@ -133,10 +137,10 @@ def _open(data: bytes) -> Any:
 
 
 def export(data: bytes, procedure: str, status: str, category: str = "host_org_staff",
-           encoding: str | None = None) -> tuple[bytes, int]:
+           encoding: str | None = None, edition: str | None = None) -> tuple[bytes, int]:
     """The upload CSV of a filled template and the number of applicants in it. TemplateError names the sheet,
     row and column of what cannot be exported (a missing sheet, a changed header, a character CP932 lacks)."""
-    lay = bulk_format.layout(category, procedure, status)
+    lay = bulk_format.layout(category, procedure, status, catalog.edition(edition).name)
     wb = _open(data)
     people: dict[int, dict[int, list[str]]] = {}   # row → sheet → its cells
     try:
@@ -188,7 +192,8 @@ def _commands() -> tuple[Any, Any]:
     @click.option("--procedure", required=True, type=click.Choice(PROCEDURES), help="STEP1 申請種別.")
     @click.option("--status", "status", required=True, metavar="KEY", help="STEP1 在留資格, e.g. professor.")
     @click.option("--category", default="host_org_staff", show_default=True, help="The filer's user category.")
-    @click.option("--edition", default=None, help="2024 or 2026 [default: RASIM_EDITION or 2024].")
+    @click.option("--edition", type=click.Choice(catalog.edition_names()), default=None,
+                  help="[default: RASIM_EDITION or 2024]")
     @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
                   help="The workbook to write [default: template-PROCEDURE-STATUS.xlsx].")
     def template_command(procedure: str, status: str, category: str, edition: str | None, output: Path | None) -> None:
@@ -197,7 +202,7 @@ def _commands() -> tuple[Any, Any]:
         check_choice(category, procedure, status)
         output = output or Path(f"template-{procedure}-{status}.xlsx")
         output.write_bytes(template(procedure, status, category, edition))
-        lay = bulk_format.layout(category, procedure, status)
+        lay = bulk_format.layout(category, procedure, status, catalog.edition(edition).name)
         click.echo(f"wrote {output}: sheets {', '.join(s.name for s in lay.sheets)}; {len(lay.columns)} columns")
 
     @click.command("export")
@@ -208,9 +213,11 @@ def _commands() -> tuple[Any, Any]:
                   help="[default: the one the template was made for]")
     @click.option("--status", "status", metavar="KEY", default=None, help="[default: the one the template was made for]")
     @click.option("--category", default=None, help="[default: the one the template was made for]")
+    @click.option("--edition", type=click.Choice(catalog.edition_names()), default=None,
+                  help="Whose forms [default: the one the template was made for, else RASIM_EDITION or 2024].")
     @click.option("--utf8", is_flag=True, help="UTF-8 with a BOM instead of CP932 (a rasim extension the server accepts).")
     def export_command(workbook: Path, output: Path | None, procedure: str | None, status: str | None,
-                       category: str | None, utf8: bool) -> None:
+                       category: str | None, edition: str | None, utf8: bool) -> None:
         """Write the upload CSV (申請情報一括登録用csvファイル, CP932) of a filled template, as the official macro would."""
         if workbook.stat().st_size > MAX_XLSX_BYTES:
             raise click.ClickException(f"{workbook} is larger than {MAX_XLSX_BYTES // (1024 * 1024)} MB")
@@ -221,7 +228,7 @@ def _commands() -> tuple[Any, Any]:
                       "category": category or made_for.get("category", "host_org_staff")}
             check_choice(choice["category"], choice["procedure"], choice["status"])
             csv, people = export(data, choice["procedure"], choice["status"], choice["category"],
-                                 "utf-8-sig" if utf8 else None)
+                                 "utf-8-sig" if utf8 else None, edition or made_for.get("edition"))
         except TemplateError as exc:
             raise click.ClickException(f"{workbook}: {exc}") from None
         output = output or workbook.with_suffix(".csv")

@@ -23,13 +23,14 @@ COUNTS = ("employees", "years", "months", "count", "hours", "period")
 TRIES = 25
 
 
-def step_values(maker: PersonMaker, person: Person, category: str, procedure: str, status: str
-                ) -> dict[str, dict[str, Any]]:
+def step_values(maker: PersonMaker, person: Person, category: str, procedure: str, status: str,
+                edition: str | None = None) -> dict[str, dict[str, Any]]:
     """{"step1": …, "step2_1": …, …}: every input step of the plan (STEP3's ticks are the upload's)."""
+    ed = catalog.edition(edition) if edition else None
     out: dict[str, dict[str, Any]] = {input_plan.STEP1: {"procedure": procedure, "status_of_residence": status}}
     for step, form_key in input_plan.plan(category, procedure, status).steps:
         if step not in (input_plan.STEP1, input_plan.STEP3):
-            out[step] = FormFiller(maker, person, procedure).fill(catalog.form(form_key))
+            out[step] = FormFiller(maker, person, procedure).fill(catalog.form(form_key, ed))
     return out
 
 

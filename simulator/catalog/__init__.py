@@ -172,18 +172,31 @@ FIELD_FILES = HERE / "fields"   # more rows of the same table, one file per form
 
 
 @lru_cache(maxsize=None)
-def _fields() -> dict[str, FieldSpec]:
+def _fields(overlay: str = "") -> dict[str, FieldSpec]:
+    """The field rows; with an edition's overlay (catalog/forms/<overlay>/fields.csv) its rows replace
+    the shared rows of the same key, and a key the shared files do not declare stops the load."""
     def num(v: str) -> int | None:
         return int(v) if v else None
 
-    out: dict[str, FieldSpec] = {}
+    def spec(r: dict[str, str]) -> FieldSpec:
+        return FieldSpec(r["key"], r["label_ja"], r["label_en"], r["kind"], num(r["min_len"]), num(r["max_len"]),
+                         num(r["exact_len"]))
+
+    if overlay:
+        out = dict(_fields())
+        fname = f"forms/{overlay}/fields.csv"
+        for r in _rows(fname) if (HERE / fname).exists() else []:
+            if r["key"] not in out:
+                raise ValueError(f"catalog/{fname}: field {r['key']!r} has no shared row to replace")
+            out[r["key"]] = spec(r)
+        return out
+    out = {}
     files = ["fields.csv"] + [f"fields/{p.name}" for p in sorted(FIELD_FILES.glob("*.csv"))]
     for fname in files:
         for r in _rows(fname):
             if r["key"] in out:
                 raise ValueError(f"catalog/{fname}: field {r['key']!r} is already declared")
-            out[r["key"]] = FieldSpec(r["key"], r["label_ja"], r["label_en"], r["kind"], num(r["min_len"]),
-                                      num(r["max_len"]), num(r["exact_len"]))
+            out[r["key"]] = spec(r)
     return out
 
 
@@ -212,15 +225,19 @@ def list_label(name: str, value: str, lang: str = "ja") -> str:
     return value
 
 
-def field(key: str) -> FieldSpec:
-    return _fields()[key]
+def field(key: str, ed: Edition | None = None) -> FieldSpec:
+    """A field row of catalog/fields*.csv; with an edition, its overlay's row where it has one."""
+    return _fields(ed.forms if ed else "")[key]
 
 
-def form(key: str) -> Any:
-    """A form declaration of catalog/forms/ (a domain.forms.Form)."""
+def form(key: str, ed: Edition | None = None) -> Any:
+    """A form declaration of catalog/forms/ (a domain.forms.Form). With an edition whose `forms` names an
+    overlay (catalog/forms/<name>/), the overlay's <key>.toml replaces the shared file and its fields.csv
+    rows replace the shared field rows: what the edition's screens, API, bulk rows and saves check.
+    Without one, the shared declaration (what every edition shares, e.g. the field keys)."""
     from simulator.catalog.forms import form as load
 
-    return load(key)
+    return load(key, overlay=ed.forms if ed else "")
 
 
 @lru_cache(maxsize=None)

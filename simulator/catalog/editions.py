@@ -85,6 +85,8 @@ class Edition:
                                                      # (catalog/forms/, services/procedure_requests.py; 2024: on paper)
     language_menu: str = ""                          # 003 §1.6: the [Language] menu's list (catalog/lists/; 2026
                                                      # ui_languages, 8); rasim has Japanese and English texts only
+    forms: str = ""                                  # a folder of catalog/forms whose files and fields.csv rows
+                                                     # replace the shared ones (2026: the limits of 003 §4.2.1)
     templates: str = ""                              # a folder of web/templates whose pages replace the shared
                                                      # ones of the same name (2026: its screens of seed 003)
     application_data: str = ""                       # whose operation matrix and transitions (default: its own)

@@ -50,6 +50,7 @@ class Layout:
     procedure: str
     status: str
     sheets: tuple[Sheet, ...]
+    edition: str | None = None     # whose form declarations (None: the shared ones)
 
     @property
     def columns(self) -> tuple[Column, ...]:
@@ -94,11 +95,13 @@ def _step_columns(step: str, form: Any) -> list[Column]:
 
 
 @lru_cache(maxsize=256)
-def layout(category: str, procedure: str, status: str) -> Layout:
+def layout(category: str, procedure: str, status: str, edition: str | None = None) -> Layout:
     """The columns of the file for this STEP1 choice: the STEP1 columns, then the steps of the input plan
-    (STEP3's ticks are the upload's, not a row's), one sheet per part."""
+    (STEP3's ticks are the upload's, not a row's), one sheet per part. The forms are those of the named
+    edition (its catalog/forms overlay: limits, items); without one, the shared declarations."""
     plan = input_plan.plan(category, procedure, status)
-    step1_form = catalog.form("application_step1")
+    ed = catalog.edition(edition) if edition else None
+    step1_form = catalog.form("application_step1", ed)
     prefix = settings()["prefix"]["step1"]
     step1 = [Column(f"{prefix}_{step1_form.field(k).spec.label_ja}", input_plan.STEP1, k, step1_form.field(k).spec)
              for k in settings()["step1"]["fields"]]
@@ -108,12 +111,12 @@ def layout(category: str, procedure: str, status: str) -> Layout:
     for step, form_key in plan.steps:
         if step in (input_plan.STEP1, input_plan.STEP3):
             continue
-        cols = _step_columns(step, catalog.form(form_key))
+        cols = _step_columns(step, catalog.form(form_key, ed))
         if step in names:
             sheets.append(Sheet(names[step].format(group=input_plan.group_of(status) or names["no_group"]), tuple(cols)))
         else:
             main += cols
-    return Layout(procedure, status, (Sheet(names[procedure], tuple(main)), *sheets))
+    return Layout(procedure, status, (Sheet(names[procedure], tuple(main)), *sheets), edition)
 
 
 # -- cell text ⇄ value ------------------------------------------------------------------------------------------

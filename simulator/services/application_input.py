@@ -140,7 +140,7 @@ def show(ctx: Ctx, account: Account) -> dict[str, Any]:
     return describe(ctx, account, current(ctx, account))
 
 
-def cleaned_steps(account: Account, inp: ApplicationInput, upto: str | None = None) -> dict[str, Any]:
+def cleaned_steps(ctx: Ctx, account: Account, inp: ApplicationInput, upto: str | None = None) -> dict[str, Any]:
     """Every saved step checked again, merged (the values are kept as typed; this is what they mean)."""
     merged: dict[str, Any] = {}
     values = _values(inp)
@@ -148,7 +148,7 @@ def cleaned_steps(account: Account, inp: ApplicationInput, upto: str | None = No
     for key, form_key in p.steps:
         if key in (input_plan.STEP1, input_plan.STEP3) or key not in values:
             continue
-        merged.update(validate_form(catalog.form(form_key), values[key], Problems()))
+        merged.update(validate_form(catalog.form(form_key, ctx.ed), values[key], Problems()))
         if key == upto:
             break
     return merged
@@ -163,12 +163,12 @@ def save_step(ctx: Ctx, account: Account, step: str, values: dict[str, Any]) -> 
     before = p.before(step)
     if before is not None and before not in _done(inp):
         raise RuleViolation.one("RASIM441E", "step")
-    form = catalog.form(p.form_key(step))
+    form = catalog.form(p.form_key(step), ctx.ed)
     _unknown_fields(form, values)
     problems = Problems()
     cleaned = validate_form(form, values, problems)
     problems.raise_if_any()
-    earlier = cleaned_steps(account, inp, upto=before)
+    earlier = cleaned_steps(ctx, account, inp, upto=before)
     warnings = step_rules(ctx, account, inp, step, {**earlier, **cleaned})
     saved = _values(inp)
     saved[step] = values
@@ -240,12 +240,12 @@ def complete(ctx: Ctx, account: Account, values: dict[str, Any]) -> dict[str, An
     missing = [k for k in p.keys if k != input_plan.STEP3 and k not in _done(inp)]
     if missing:
         raise RuleViolation.one("RASIM441E", "step")
-    form = catalog.form("application_confirm")
+    form = catalog.form("application_confirm", ctx.ed)
     _unknown_fields(form, values)
     problems = Problems()
     validate_form(form, values, problems)
     problems.raise_if_any()
-    merged = cleaned_steps(account, inp)
+    merged = cleaned_steps(ctx, account, inp)
     again = _values(inp)
     for step in ("step2_1", "step2_2"):   # a step changed after 修正 is checked with the others again
         step_rules(ctx, account, inp, step, merged)

@@ -133,7 +133,7 @@ def submit_read(ctx: Ctx, account: Account, bulk_id: int) -> dict[str, Any]:
 def layout_for(ctx: Ctx, account: Account, bulk_id: int) -> bulk_format.Layout:
     """The columns of one of the user's uploads (the cells [申込詳細] shows and reads back)."""
     bulk = own_bulk(ctx, account, bulk_id)
-    return bulk_format.layout(account.category, bulk.procedure, bulk.status_of_residence)
+    return bulk_format.layout(account.category, bulk.procedure, bulk.status_of_residence, ctx.ed.name)
 
 
 def own_bulk(ctx: Ctx, account: Account, bulk_id: Any) -> BulkInput:
@@ -154,7 +154,7 @@ def confirm(ctx: Ctx, account: Account, bulk_id: int, values: dict[str, Any]) ->
     if bulk.state != "uploaded":
         raise RuleViolation.one("RASIM454E", "bulk_input_id")
     problems = Problems()
-    validate_form(catalog.form("bulk_confirm"), values, problems)
+    validate_form(catalog.form("bulk_confirm", ctx.ed), values, problems)
     problems.raise_if_any()
     bulk.state, bulk.queued_at = "queued", ctx.now
     ctx.schedule(ctx.now, REGISTRATION_EVENT, account.id, bulk_input_id=bulk.id)
@@ -276,7 +276,7 @@ def layout_of(ctx: Ctx, account: Account, values: dict[str, Any]) -> dict[str, A
     template is the only description): per sheet, each column's header, the step and field its cells land
     in, and the words of its pull-down by value — what the template's export and the upload read."""
     step1 = check_upload_step1(ctx, account, values)
-    lay = bulk_format.layout(account.category, step1["procedure"], step1["status_of_residence"])
+    lay = bulk_format.layout(account.category, step1["procedure"], step1["status_of_residence"], ctx.ed.name)
 
     def column(c: bulk_format.Column) -> dict[str, Any]:
         words = {value: w[0] for value, w in bulk_format.choices_of(c.spec)}

@@ -122,7 +122,7 @@ def _step1(bulk: BulkInput) -> dict[str, Any]:
 
 
 def _check_row(ctx: Ctx, account: Account, bulk: BulkInput, line: int, values: dict[str, Any]) -> bulk_rows.RowResult:
-    lay = bulk_format.layout(account.category, bulk.procedure, bulk.status_of_residence)
+    lay = bulk_format.layout(account.category, bulk.procedure, bulk.status_of_residence, ctx.ed.name)
     return bulk_rows.check_values(ctx, account, _step1(bulk), lay, bulk_rows.RowResult(line, [], values))
 
 

@@ -81,7 +81,7 @@ def check_shape(ctx: Ctx, category: str, step1: dict[str, Any], filename: str, d
         header, rows = bulk_format.read_rows(data)
     except bulk_format.FileRefused as refused:
         raise refuse_file(refused.code, refused.reason) from None
-    lay = bulk_format.layout(category, step1["procedure"], step1["status_of_residence"])
+    lay = bulk_format.layout(category, step1["procedure"], step1["status_of_residence"], ctx.ed.name)
     first = lay.columns[0].header
     if header != lay.headers:
         if not header or header[0] != first:
@@ -146,7 +146,7 @@ def check_values(ctx: Ctx, account: Account, step1: dict[str, Any], lay: bulk_fo
         if step in (input_plan.STEP1, input_plan.STEP3):
             continue
         problems = Problems()
-        merged.update(validate_form(catalog.form(form_key), values.get(step, {}), problems))
+        merged.update(validate_form(catalog.form(form_key, ctx.ed), values.get(step, {}), problems))
         result.defects += [Defect(line, lay.header_of(step, p.field), p.code, message_of(p)) for p in problems.items]
     if result.defects:
         return result

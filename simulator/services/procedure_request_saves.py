@@ -36,7 +36,7 @@ def save(ctx: Ctx, account: Account, secret_key: str, request_id: Any,
     """[↓ 入力中のデータを保存する]: the values kept, with what is typed on [申込] over them (`typed`, unchecked)."""
     req = _editable(ctx, account, request_id)
     merged = {**json.loads(req.values_json or "{}"), **(typed or {})}
-    values = {STEP: rules.kept_values(catalog.form(req.form), merged)}
+    values = {STEP: rules.kept_values(catalog.form(req.form, ctx.ed), merged)}
     data, name = temporary_save.seal_values(ctx, secret_key, _key(req), values, requests_.label(req.form), req.form)
     ctx.audit("procedure_request.temporarily_saved", f"procedure_request:{req.id}", bytes=len(data))
     return data, name
@@ -53,7 +53,7 @@ def load(ctx: Ctx, account: Account, secret_key: str, request_id: Any, data: byt
     """[読込む]: the file's values of the items the form still declares replace those of the 申込 (its PDFs stay)."""
     req = _editable(ctx, account, request_id)
     saved = temporary_save.open_values(ctx, secret_key, _key(req), data).get(STEP)
-    values = rules.kept_values(catalog.form(req.form), saved if isinstance(saved, dict) else {})
+    values = rules.kept_values(catalog.form(req.form, ctx.ed), saved if isinstance(saved, dict) else {})
     req.values_json = json.dumps(values, ensure_ascii=False, default=str)
     ctx.audit("procedure_request.temporary_save_loaded", f"procedure_request:{req.id}", items=sorted(values))
     return requests_.view(ctx, req)

@@ -199,7 +199,7 @@ def remove_file(ctx: Ctx, account: Account, request_id: int, file_id: int) -> di
 
 
 def _cleaned(ctx: Ctx, req: ProcedureRequest, values: dict[str, Any]) -> dict[str, Any]:
-    form = catalog.form(req.form)
+    form = catalog.form(req.form, ctx.ed)
     known = {f.key for f in form.fields}
     for key in values:
         if key not in known:

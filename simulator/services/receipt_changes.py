@@ -37,7 +37,7 @@ def request_change(ctx: Ctx, account: Account, values: dict[str, Any]) -> dict[s
     if OPERATION not in operations(ctx.ed.applications_edition):
         raise RuleViolation.one("RASIM473E", status=404)
     problems = Problems()
-    clean = validate_form(catalog.form("receipt_method_change_request"), values, problems)
+    clean = validate_form(catalog.form("receipt_method_change_request", ctx.ed), values, problems)
     if not problems and not (clean.get("change_provisional_number") or clean.get("change_receipt_number")):
         problems.add("WZBAM001E", "change_receipt_number", 入力項目名=catalog.field("change_receipt_number").label_ja)
     if not problems:
@@ -138,7 +138,7 @@ SAVED = "form"    # the values' key in the file (one form)
 def save_input(ctx: Ctx, account: Account, secret_key: str, typed: dict[str, Any]) -> tuple[bytes, str]:
     """[↓ 入力中のデータを保存する]: the file of what is typed on [申込] (unchecked; nothing is stored or applied)."""
     temporary_save.offered(ctx)
-    values = {SAVED: saved_input.kept_values(catalog.form(FORM), typed)}
+    values = {SAVED: saved_input.kept_values(catalog.form(FORM, ctx.ed), typed)}
     data, name = temporary_save.seal_values(ctx, secret_key, FORM, values,
                                             catalog.labels()["ja"]["receipt_change.heading"], FORM)
     ctx.audit("receipt_change.temporarily_saved", f"account:{account.id}", bytes=len(data))
@@ -148,4 +148,4 @@ def save_input(ctx: Ctx, account: Account, secret_key: str, typed: dict[str, Any
 def open_input(ctx: Ctx, account: Account, secret_key: str, data: bytes) -> dict[str, Any]:
     """The values of a file saved on this [申込] (RASIM488E–RASIM490E otherwise), of the items it still declares."""
     values = temporary_save.open_values(ctx, secret_key, FORM, data).get(SAVED)
-    return saved_input.kept_values(catalog.form(FORM), values if isinstance(values, dict) else {})
+    return saved_input.kept_values(catalog.form(FORM, ctx.ed), values if isinstance(values, dict) else {})

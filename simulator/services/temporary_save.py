@@ -83,7 +83,7 @@ def save_input(ctx: Ctx, account: Account, secret_key: str,
     values: dict[str, dict[str, Any]] = {}
     for step, form_key in _steps(account, inp):
         merged = {**(kept.get(step) or {}), **((typed or {}).get(step) or {})}
-        chosen = rules.kept_values(catalog.form(form_key), merged)
+        chosen = rules.kept_values(catalog.form(form_key, ctx.ed), merged)
         if chosen:
             values[step] = chosen
     data, name = seal_values(ctx, secret_key, procedure_key(inp), values, procedure_name(inp),
@@ -118,7 +118,7 @@ def replace_values(ctx: Ctx, account: Account, inp: ApplicationInput, saved: dic
     for step, form_key in _steps(account, inp):
         given = saved.get(step)
         if isinstance(given, dict):
-            chosen = rules.kept_values(catalog.form(form_key), given, check)
+            chosen = rules.kept_values(catalog.form(form_key, ctx.ed), given, check)
             if chosen:
                 values[step] = chosen
     inp.values_json = json.dumps(values, ensure_ascii=False, default=str)

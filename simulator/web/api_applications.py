@@ -117,9 +117,10 @@ def input_apply(body: dict, token: str) -> Any:
            "A form declaration of the input steps: its fields, labels, kinds, limits, options and rules",
            "applications")
 def get_form(form_key: str) -> Any:
+    from simulator.catalog import edition
     from simulator.web.form_schema import describe_form
 
-    return describe_form(form_key[:60])
+    return describe_form(form_key[:60], edition(current_app.config["RASIM_EDITION"]))
 
 
 # --- the list ----------------------------------------------------------------------------------------

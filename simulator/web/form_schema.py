@@ -48,10 +48,11 @@ def _field(f: Any) -> dict[str, Any]:
     return out
 
 
-def describe_form(key: str) -> dict[str, Any]:
+def describe_form(key: str, ed: catalog.Edition | None = None) -> dict[str, Any]:
+    """The form as the edition `ed` declares it (its catalog/forms overlay: limits, items)."""
     if not key.startswith(PUBLISHED_PREFIXES) or key not in catalog.form_names():
         raise RuleViolation.one("RASIM404E", "form_key")
-    form = catalog.form(key)
+    form = catalog.form(key, ed)
     return {"key": form.key, "source": form.source,
             "steps": [{"key": s.key, "sections": [{"key": sec.key, "fields": [_field(f) for f in sec.fields]}
                                                   for sec in s.sections]} for s in form.steps],

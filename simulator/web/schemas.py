@@ -16,9 +16,9 @@ NO_NUL = r"^[^\x00]*$"   # no text of the system holds a NUL (and PostgreSQL can
 _DIGITS = r"^\s*[0-9]+\s*$"   # the system trims what is typed around the digits
 
 
-def _catalogue_field(key: str) -> catalog.FieldSpec | None:
+def _catalogue_field(key: str, ed: Edition | None = None) -> catalog.FieldSpec | None:
     try:
-        return catalog.field(key)
+        return catalog.field(key, ed)
     except KeyError:
         return None
 
@@ -27,7 +27,7 @@ def property_schema(key: str, declared: str | dict[str, Any], ed: Edition, requi
     """The schema of one body property: the declaration (a JSON type, or a schema of its own),
     refined by the catalogue's field of the same name."""
     schema: dict[str, Any] = dict(declared) if isinstance(declared, dict) else {"type": declared}
-    spec = _catalogue_field(key) if schema.get("type") == "string" else None
+    spec = _catalogue_field(key, ed) if schema.get("type") == "string" else None
     if spec is not None:
         _refine(schema, spec, ed)
     if schema.get("type") == "integer":

@@ -74,7 +74,8 @@ def test_the_workbook_has_the_layouts_sheets_headers_rules_and_pulldowns() -> No
             from openpyxl.utils import get_column_letter
             assert checked.get(get_column_letter(i)) == (bulk_format.pulldown_words(col.spec) or None), col.header
     assert "有" in bulk_format.pulldown_words(next(c.spec for c in lay.columns if c.spec.kind == "list:yes_no"))
-    assert choice_of(template(*CHOICE)) == {"procedure": CHOICE[0], "status": CHOICE[1], "category": "host_org_staff"}
+    assert choice_of(template(*CHOICE)) == {"procedure": CHOICE[0], "status": CHOICE[1], "category": "host_org_staff",
+                                             "edition": "2024"}
 
 
 @pytest.mark.parametrize("dates_as_dates", [False, True])

@@ -27,9 +27,9 @@ def row_values(record: dict[str, Any], step2_1: dict | None = None, step2_2: dic
             "step2_2": details_extension(record, **(step2_2 or {})), "step2_3": ACTIVITY | (step2_3 or {})}
 
 
-def layout(category: str = "lawyer", step1: dict | None = None) -> bulk_format.Layout:
+def layout(category: str = "lawyer", step1: dict | None = None, edition: str | None = None) -> bulk_format.Layout:
     s = STEP1 | (step1 or {})
-    return bulk_format.layout(category, s["procedure"], s["status_of_residence"])
+    return bulk_format.layout(category, s["procedure"], s["status_of_residence"], edition)
 
 
 def csv_of(rows: list[dict[str, dict[str, Any]]], lay: bulk_format.Layout | None = None, **kw: Any) -> bytes:

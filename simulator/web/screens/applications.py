@@ -18,7 +18,7 @@ from simulator.services import application_input, input_files
 from simulator.web.screens import forms, guard
 from simulator.web.screens.base import bp
 from simulator.web.screens.forms import procedure_label
-from simulator.web.screens.ui import FormErrors, lang, page, t
+from simulator.web.screens.ui import FormErrors, edition_form, lang, page, t
 
 STEP_CODES = {"step1": "STEP1", "step2_1": "STEP2-1", "step2_2": "STEP2-2", "step2_3": "STEP2-3", "step2_4": "STEP2-4",
               "step3": "STEP3", "step4": "STEP4"}
@@ -38,7 +38,7 @@ def step_bar(steps: list[tuple[str, str]], current: str) -> list[dict[str, Any]]
     form key may be a label key instead (the bar of STEP1, before the plan is known)."""
     out = []
     for key, form_key in [*steps, ("step4", "application.step4")]:
-        title = t(form_key) if "." in form_key else t(catalog.form(form_key).title)
+        title = t(form_key) if "." in form_key else t(edition_form(form_key).title)
         out.append({"label": t("application.step_of", title=title, step=STEP_CODES[key]), "current": key == current})
     return out
 
@@ -102,7 +102,7 @@ COMPANION_BAR = [("step1", "application.companion_step1"), ("step2_1", "applicat
 
 
 def _step1_page(shown: dict[str, str], errors: FormErrors, status: int = 200) -> Any:
-    form = catalog.form("application_step1")
+    form = edition_form("application_step1")
     skip = [k for k in ("bureau_contacted", "applicant_cannot_apply") if k not in _conditions_asked()]
     return page("application_step.html", status, errors=errors, shown=shown, skip=skip, results={},
                 heading=heading(False), bar=step_bar(INDIVIDUAL_BAR, "step1"), step="step1", form=form,
@@ -114,7 +114,7 @@ def _step1_page(shown: dict[str, str], errors: FormErrors, status: int = 200) ->
 @guard.refuses_bookmark
 def application_step1() -> Any:
     """S04 申請種別及び在留資格選択(STEP1): 「入力」 starts the input (replacing any other), 「戻る」 the menu."""
-    form = catalog.form("application_step1")
+    form = edition_form("application_step1")
     if request.method == "GET":
         shown: dict[str, str] = {}
         if request.args.get("resume"):
@@ -139,7 +139,7 @@ def application_step1() -> Any:
 
 
 def _companion_page(application_id: int, shown: dict[str, str], errors: FormErrors, status: int = 200) -> Any:
-    form = catalog.form("companion_step1")
+    form = edition_form("companion_step1")
     return page("application_step.html", status, errors=errors, shown=shown, skip=[],
                 results={}, heading=heading(True), bar=step_bar(COMPANION_BAR, "step1"), step="step1", form=form,
                 action_url=url_for("screens.companion_step1", application_id=application_id),
@@ -151,7 +151,7 @@ def _companion_page(application_id: int, shown: dict[str, str], errors: FormErro
 @guard.refuses_bookmark
 def companion_step1(application_id: int) -> Any:
     """S21 申請種別選択(STEP1) of 「再入国許可・資格外活動許可も同時に申請する」: 「入力」 → S22, 「戻る」 → S16."""
-    form = catalog.form("companion_step1")
+    form = edition_form("companion_step1")
     if request.method == "GET":
         shown: dict[str, str] = {}
         if request.args.get("resume"):
@@ -177,7 +177,7 @@ def _step_page(inp: dict[str, Any], step: str, shown: dict[str, str], errors: Fo
                results: dict[str, Any] | None = None, dialog: list[str] | None = None) -> Any:
     p = _steps(inp)
     form_key = dict(p)[step]
-    form = catalog.form(form_key)
+    form = edition_form(form_key)
     following = [k for k, _ in p][[k for k, _ in p].index(step) + 1]
     return page("application_step.html", status, errors=errors, shown=shown, skip=[], results=results or {},
                 heading=heading(bool(inp["parent_id"]), inp["procedure"]), bar=step_bar(p, step),
@@ -238,7 +238,7 @@ def application_step(step: str) -> Any:
         abort(404)
     if not _reachable(inp, step):
         return redirect(_step_url(inp, inp["next_step"]))
-    form = catalog.form(dict(_steps(inp))[step])
+    form = edition_form(dict(_steps(inp))[step])
     fields = list(form.screen_fields)
     if request.method == "GET":
         return _step_page(inp, step, forms.shown_of(fields, inp["values"].get(step, {})), FormErrors())
@@ -273,7 +273,7 @@ def _blocks(inp: dict[str, Any]) -> list[dict[str, Any]]:
     for key, form_key in _steps(inp):
         if key == input_plan.STEP3:
             continue
-        form = catalog.form(form_key)
+        form = edition_form(form_key)
         values = inp["values"].get(key, {})
         rows: list[dict[str, Any]] = []
         for f in form.screen_fields:
@@ -295,7 +295,7 @@ def _blocks(inp: dict[str, Any]) -> list[dict[str, Any]]:
 def _confirm_page(inp: dict[str, Any], shown: dict[str, str], errors: FormErrors, status: int = 200) -> Any:
     return page("application_confirm.html", status, errors=errors, shown=shown, blocks=_blocks(inp),
                 heading=heading(bool(inp["parent_id"]), inp["procedure"]), bar=step_bar(_steps(inp), input_plan.STEP3),
-                form=catalog.form("application_confirm"), procedure=inp["procedure"])
+                form=edition_form("application_confirm"), procedure=inp["procedure"])
 
 
 def confirm_step() -> Any:
@@ -306,7 +306,7 @@ def confirm_step() -> Any:
         return _gone_page(gone)
     if not _reachable(inp, input_plan.STEP3):
         return redirect(_step_url(inp, inp["next_step"]))
-    form = catalog.form("application_confirm")
+    form = edition_form("application_confirm")
     if request.method == "GET":
         return _confirm_page(inp, {}, FormErrors())
     action = request.form.get("action", "complete")

@@ -22,7 +22,7 @@ from simulator.services import applications, attachments, receipt_changes, submi
 from simulator.web.api_applications import files_dir
 from simulator.web.screens import guard
 from simulator.web.screens.base import bp
-from simulator.web.screens.ui import FormErrors, edition, lang, message_page, page, t
+from simulator.web.screens.ui import FormErrors, edition, edition_form, lang, message_page, page, t
 
 SEARCH = "application_search"        # the criteria of the last 検索, for the list's pages and sorting
 ACCEPTED = "application_accepted"    # what S20 shows after 「入管庁に申請を行う」
@@ -232,7 +232,7 @@ def application_bulk_errors(application_id: int) -> Any:
 
 def _photo_page(application_id: int, mode: str, values: dict[str, str], errors: FormErrors, status: int = 200) -> Any:
     row = guard.as_user(applications.get, application_id)
-    form = catalog.form("receipt_method")
+    form = edition_form("receipt_method")
     method = form.field(receipt.method_field(row["procedure"]))
     if not values and not errors:
         values = {method.key: row["receipt_method"] or "", "receiving_office": row["receiving_office"] or ""}

@@ -14,7 +14,7 @@ from simulator.services import bulk_filing
 from simulator.web.screens import forms, guard
 from simulator.web.screens.base import bp
 from simulator.web.screens.forms import procedure_label
-from simulator.web.screens.ui import FormErrors, edition, page, t
+from simulator.web.screens.ui import FormErrors, edition, edition_form, page, t
 
 CHOICE = "bulk_step1"     # the session's STEP1 choice of the bulk input
 UPLOAD_ENDPOINT = "screens.bulk_upload"
@@ -32,7 +32,7 @@ def _heading(procedure: str | None = None) -> str:
 
 
 def _step1_page(shown: dict[str, str], errors: FormErrors, status: int = 200) -> Any:
-    form = catalog.form("application_step1")
+    form = edition_form("application_step1")
     return page("application_step.html", status, errors=errors, shown=shown,
                 skip=["bureau_contacted", "applicant_cannot_apply"], results={}, heading=_heading(),
                 bar=step_bar("STEP1"), step="step1", form=form, action_url=url_for("screens.bulk_step1"),
@@ -43,7 +43,7 @@ def _step1_page(shown: dict[str, str], errors: FormErrors, status: int = 200) ->
 @guard.from_latest_screen
 def bulk_step1() -> Any:
     """S11 申請種別及び在留資格選択(STEP1): 「入力」 → S12 (the choice checked as for one application), 「戻る」 the menu."""
-    form = catalog.form("application_step1")
+    form = edition_form("application_step1")
     if request.method == "GET":
         return _step1_page(forms.shown_of(form.screen_fields, session.get(CHOICE, {})), FormErrors())
     if request.form.get("action") == "back":
@@ -99,7 +99,7 @@ def bulk_upload() -> Any:
 
 
 def _confirm_page(bulk: dict[str, Any], shown: dict[str, str], errors: FormErrors, status: int = 200) -> Any:
-    return page("bulk_confirm.html", status, errors=errors, shown=shown, bulk=bulk, form=catalog.form("bulk_confirm"),
+    return page("bulk_confirm.html", status, errors=errors, shown=shown, bulk=bulk, form=edition_form("bulk_confirm"),
                 heading=_heading(bulk["procedure"]), bar=step_bar("STEP3"), status_label=_status_label(bulk),
                 hsp_label=catalog.list_label("hsp_activities", bulk["hsp_activity"]) if bulk["hsp_activity"] else "")
 
@@ -125,7 +125,7 @@ def bulk_confirm(bulk_input_id: int) -> Any:
         return redirect(url_for("screens.bulk_step1"))
     if action == "edit:step2":
         return redirect(url_for("screens.bulk_upload"))
-    form = catalog.form("bulk_confirm")
+    form = edition_form("bulk_confirm")
     shown, values, _ = forms.read_fields(form.screen_fields, request.form)
     try:
         guard.as_user(bulk_filing.confirm, bulk_input_id, values)

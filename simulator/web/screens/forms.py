@@ -14,7 +14,7 @@ from typing import Any
 from simulator import catalog
 from simulator.catalog import places
 from simulator.domain.forms import is_empty
-from simulator.web.screens.ui import field_label, lang, t
+from simulator.web.screens.ui import edition_form, field_label, lang, t
 
 WIDGET_OF_KIND = {"date": "date_selects", "accept": "terms", "password": "password", "password_confirm": "password",
                   "email": "email", "digits": "tel", "phone": "tel", "status_of_residence": "select", "bureau": "select",
@@ -242,7 +242,7 @@ def read(form_key: str, posted: Any | None) -> tuple[dict[str, Any], dict[str, A
     nothing was posted."""
     shown: dict[str, Any] = {}
     body: dict[str, Any] = {}
-    for f in catalog.form(form_key).screen_fields:
+    for f in edition_form(form_key).screen_fields:
         widget = f.widget or widget_of(f)
         if widget == "date_selects":
             prefix = f.key.split("_")[0]

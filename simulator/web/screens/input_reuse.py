@@ -12,7 +12,6 @@ from typing import Any
 
 from flask import abort, current_app, redirect, request, url_for
 
-from simulator import catalog
 from simulator.domain import input_plan
 from simulator.domain import temporary_save as rules
 from simulator.domain.errors import RuleViolation
@@ -21,7 +20,7 @@ from simulator.web.api_input_reuse import file_response
 from simulator.web.screens import forms, guard
 from simulator.web.screens.base import bp
 from simulator.web.screens.forms import procedure_label
-from simulator.web.screens.ui import FormErrors, edition, page
+from simulator.web.screens.ui import FormErrors, edition, edition_form, page
 
 GONE = ("RASIM440E", "RASIM442E")
 
@@ -75,7 +74,7 @@ def temporary_save_file(step: str) -> Any:
         return _gone(refused) or abort(404)
     typed: dict[str, dict[str, Any]] = {}
     if guard.SCREEN in request.form:   # posted with the step's own form: its fields as typed (unchecked)
-        form = catalog.form(dict((s["step"], s["form"]) for s in inp["steps"])[step])
+        form = edition_form(dict((s["step"], s["form"]) for s in inp["steps"])[step])
         _shown, values, _ = forms.read_fields(form.screen_fields, request.form)
         typed[step] = values
     data, name = guard.as_user(temporary_save.save_input, _secret(), typed)

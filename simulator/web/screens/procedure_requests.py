@@ -18,14 +18,14 @@ from simulator.web.api_applications import files_dir
 from simulator.web.screens import guard
 from simulator.web.screens.base import bp
 from simulator.web.screens.field_errors import messages_by_item
-from simulator.web.screens.ui import edition, lang, message_page, page, t
+from simulator.web.screens.ui import edition, edition_field, edition_form, lang, message_page, page, t
 
 DONE = "procedure_request_done"    # the numbers [申込完了] shows once
 ALLOWANCE = 64 * 1024              # the multipart framing around one PDF
 
 
 def item_label(key: str) -> str:
-    spec = catalog.field(key)
+    spec = edition_field(key)
     return spec.label_en if lang() == "en" else spec.label_ja
 
 
@@ -43,13 +43,13 @@ def shown_value(f: Any, value: Any) -> str:
 
 
 def posted_values(form_key: str) -> dict[str, str]:
-    return {f.key: str(request.form.get(f.key, "")).strip()[:300] for f in catalog.form(form_key).fields
+    return {f.key: str(request.form.get(f.key, "")).strip()[:300] for f in edition_form(form_key).fields
             if request.form.get(f.key, "").strip()}
 
 
 def _input_page(req: dict[str, Any], values: dict[str, Any], errors: dict[str, list[str]], status: int = 200) -> Any:
     form_key = requests_.offered_form(edition(), req["procedure"])
-    form = catalog.form(form_key)
+    form = edition_form(form_key)
     proc = requests_.procedure_of(form_key)
     options = {f.key: [(v, shown_value(f, v)) for v in f.spec.choices] for f in form.fields if f.kind.startswith("list:")}
     return page("procedure_request_apply.html", status, req=req, form=form, proc=proc, values=values, errors=errors,
@@ -132,7 +132,7 @@ def _act(request_id: int) -> Any:
             req = guard.as_user(requests_.remove_file, request_id, request.form.get("remove", type=int) or 0)
         elif action == "confirm":
             req = guard.as_user(requests_.check, request_id, posted)
-            form = catalog.form(form_key)
+            form = edition_form(form_key)
             rows = [(item_label(f.key), shown_value(f, req["values"].get(f.key))) for f in form.fields
                     if req["values"].get(f.key) not in (None, "")]
             return page("procedure_request_confirm.html", req=req, rows=rows,

@@ -17,7 +17,7 @@ from simulator.services import receipt_changes
 from simulator.web.screens import guard
 from simulator.web.screens.base import bp
 from simulator.web.screens.field_errors import messages_by_item
-from simulator.web.screens.ui import edition, lang, message_page, page, t
+from simulator.web.screens.ui import edition, edition_field, edition_form, lang, message_page, page, t
 
 FORM = "receipt_method_change_request"
 KEPT = "receipt_change_input"      # what [申込] sent, for [申込確認] and 「< 入力へ戻る」
@@ -32,13 +32,13 @@ def offered() -> RuleViolation | None:
 
 
 def _fields() -> list[Any]:
-    return list(catalog.form(FORM).fields)
+    return list(edition_form(FORM).fields)
 
 
 def item_label(key: str) -> str:
     if key in NAMED:
         return t(NAMED[key])
-    spec = catalog.field(key)
+    spec = edition_field(key)
     return spec.label_en if lang() == "en" else spec.label_ja
 
 
@@ -63,9 +63,9 @@ def shown_value(key: str, value: Any) -> str:
 
 def _input_page(values: dict[str, str], errors: dict[str, list[str]], status: int = 200) -> Any:
     bureaus = [(r["key"], r["name_en"] if lang() == "en" else r["name_ja"]) for r in catalog.table("bureaus.csv")]
-    methods = [(v, shown_value("change_receipt_method", v)) for v in catalog.field("change_receipt_method").choices]
+    methods = [(v, shown_value("change_receipt_method", v)) for v in edition_field("change_receipt_method").choices]
     return page("receipt_change_apply.html", status, values=values, errors=errors, bureaus=bureaus, methods=methods,
-                kinds=catalog.field("change_kind").choices, prefectures=[p.name for p in places.prefectures()],
+                kinds=edition_field("change_kind").choices, prefectures=[p.name for p in places.prefectures()],
                 item_label=item_label, required={f.key for f in _fields() if f.required},
                 temporary_save_urls=_temporary_save_urls(), temporary_form_id="receipt-change-form")
 
@@ -96,9 +96,9 @@ def receipt_change_apply() -> Any:
         return _input_page(dict(kept or {}), {})
     values = posted_values()
     problems = Problems()
-    clean = validate_form(catalog.form(FORM), values, problems)
+    clean = validate_form(edition_form(FORM), values, problems)
     if not problems and not (clean.get("change_provisional_number") or clean.get("change_receipt_number")):
-        problems.add("WZBAM001E", "change_receipt_number", 入力項目名=catalog.field("change_receipt_number").label_ja)
+        problems.add("WZBAM001E", "change_receipt_number", 入力項目名=edition_field("change_receipt_number").label_ja)
     if problems:
         return _input_page(values, _messages(RuleViolation(list(problems.items), 400)), 400)
     session[KEPT] = values

@@ -64,8 +64,18 @@ def edition() -> catalog.Edition:
     return catalog.edition(current_app.config["RASIM_EDITION"])
 
 
+def edition_form(key: str) -> Any:
+    """The form declaration as this deployment's edition has it (its catalog/forms overlay, if any)."""
+    return catalog.form(key, edition())
+
+
+def edition_field(key: str) -> catalog.FieldSpec:
+    """A field row as this deployment's edition has it (its catalog/forms/<overlay>/fields.csv, if any)."""
+    return catalog.field(key, edition())
+
+
 def field_label(key: str) -> str:
-    spec = catalog.field(key)
+    spec = edition_field(key)
     chosen = lang()
     return catalog.fill(spec.label_en if chosen == "en" else spec.label_ja, edition(), chosen)
 
