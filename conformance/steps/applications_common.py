@@ -80,6 +80,7 @@ FIELD_WORDS: dict[str, dict[str, tuple[str, Callable[[World, str], Any]]]] = {
                 "在留カード番号": ("residence_card_number_applicant", lambda w, v: v),
                 "希望する在留期間": ("desired_period", lambda w, v: PERIODS.get(v, v))},
     "step2_3": {"派遣先の名称": ("dispatch_name", lambda w, v: v),
+                "月額給与・月額報酬(税引き前の支払額)": ("salary", lambda w, v: v),   # 003 §4.2.1 (2026's label)
                 "住民税の納税額(直近年度)": ("resident_tax", lambda w, v: v),
                 "雇用形態": ("employment_type", lambda w, v: {"常勤": "full_time", "非常勤": "part_time"}.get(v, v))},
 }
