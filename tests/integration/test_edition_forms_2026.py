@@ -76,3 +76,26 @@ def test_the_re_entry_permit_item_1_6_is_2026_s(app: Any, api: Api) -> None:
     assert "passport_unobtainable_reason" not in forms["2024"]
     reason = forms["2026"]["passport_unobtainable_reason"]
     assert reason["label_ja"] == "旅券を取得することができない場合は、その理由" and reason["max_length"] == 40
+
+
+def test_the_600_character_item_has_its_counter_under_2026_only(app: Any, client: Any, api: Api, auth_id: str) -> None:
+    """003 §4.2.1: 「9 証明を希望する活動の内容」 600文字以内 with 「入力文字数： 0 / 600」 (catalog/forms/2026/
+    details_work_qualification_certificate.toml: a text area); the count drawn is that of what is shown."""
+    from tests.integration.test_application_screens import wqc_form
+
+    person(api)
+    login(client, auth_id)
+    b = Browser(client)
+    start(b, "work_qualification_certificate")
+    b.post("/applications/input/step2_1", {**identity_form(), "action": "next"})
+    assert '<input id="certified_activity"' in b.html and "入力文字数" not in b.html     # 2024: a line, no counter
+    b.post("/logout", {})
+    use_edition(app, "2026")
+    login(client, auth_id)
+    start(b, "work_qualification_certificate")
+    b.post("/applications/input/step2_1", {**identity_form(), "action": "next"})
+    assert '<textarea id="certified_activity" name="certified_activity" rows="4" maxlength="600">' in b.html
+    assert '入力文字数： <span data-count-of="certified_activity">0</span> / 600' in b.html
+    b.post("/applications/input/step2_2", {**wqc_form(), "certified_activity": "あ" * 601, "action": "next"}, status=400)
+    assert '入力文字数： <span data-count-of="certified_activity">601</span> / 600' in b.html
+    assert "char-count-2026.js" in b.html
