@@ -117,3 +117,28 @@ def correction_offered(world: World, who: str, applicant: str, shown: str) -> No
     app_id = _application_id(world, applicant)
     detail = expect_ok(_as(world, who, lambda t: world.client.submission(t, app_id)), "getSubmission")
     assert detail["correctable"] is (shown == "ある"), f"処理状況 {detail['state_label']}: correctable {detail['correctable']}"
+
+
+# -- the 申込 that are not residence applications (003 §7.2: 利用申出 and 定期報告 are corrected from [申込一覧]) --------
+
+def _request_row(world: World, who: str, procedure: str) -> dict[str, Any]:
+    from conformance.steps.submissions_2026 import _mine
+
+    rid = _mine(world, who, procedure)["id"]
+    rows = [r for r in _found(world)["rows"] if r.get("kind") == "procedure_request" and r["id"] == rid]
+    assert rows, f"申込一覧 does not show the 「{procedure}」 of 「{who}」: {_found(world)['rows']}"
+    return rows[0]
+
+
+@then(parsers.re(r"申込一覧には" + WHO + r"の「(?P<procedure>利用申出|定期報告)」が「(?P<label>[^」]+)」として表示される"))
+def request_listed(world: World, who: str, procedure: str, label: str) -> None:
+    row = _request_row(world, who, procedure)
+    assert (row["procedure_name"], row["state_label"]) == (procedure, label), f"the row shows {row}"
+
+
+@then(parsers.re(WHO + r"の「(?P<procedure>利用申出|定期報告)」の申込詳細に「修正する」が(?P<shown>ある|ない)"))
+def request_correction_offered(world: World, who: str, procedure: str, shown: str) -> None:
+    row = _request_row(world, who, procedure)
+    detail = expect_ok(_as(world, who, lambda t: world.client.submission_of_kind(t, row["kind"], row["id"])),
+                       "getProcedureRequestSubmission")
+    assert detail["correctable"] is (shown == "ある"), f"処理状況 {detail['state_label']}: correctable {detail['correctable']}"

@@ -10,22 +10,19 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import and_, false, func, or_, select
+from sqlalchemy import func, select, union_all
 
 from simulator import catalog
 from simulator.adapters.db import Account
 from simulator.adapters.db_applications import Application
 from simulator.domain.applications import state_labels
 from simulator.domain.errors import Problems, RuleViolation
+from simulator.services import submission_sources as sources
 from simulator.services.context import Ctx
 
 SORTS = ("applied_at_desc", "applied_at_asc")    # 「申込日時 降順」 (003 §7.1) and its reverse (rasim)
 DAY = re.compile(r"^\d{8}$")
 KEYS = ("related", "procedure_name", "applied_from", "applied_to", "sort", "per_page", "page")
-
-
-def bulk_word(ctx: Ctx) -> str:
-    return catalog.labels(ctx.ed.name)["ja"]["status_list.bulk"]
 
 
 def offered(ctx: Ctx) -> None:
@@ -73,74 +70,49 @@ def checked(ctx: Ctx, query: dict[str, Any]) -> dict[str, Any]:
             problems.add("RASIM486E", key, 項目=key, 値="≤ 200 characters")
     problems.raise_if_any(status=400)
     return {"related": str(query.get("related") or "").strip(), "words": str(query.get("procedure_name") or "").split(),
-            "start": start, "end": end, "sort": sort, "per_page": int(per_page), "page": int(page)}
-
-
-def _procedure_names(ctx: Ctx) -> dict[str, str]:
-    return {r["key"]: r["label_ja"] for r in catalog.table("procedures.csv")}
+            "start": start, "end": end, "sort": sort, "per_page": int(per_page), "page": int(page),
+            "start_at": dt.datetime.combine(start, dt.time()) if start else None,
+            "end_at": dt.datetime.combine(end, dt.time.max) if end else None}      # 99991231 too
 
 
 def procedure_name(ctx: Ctx, app: Application) -> str:
-    """The 手続き名 column: a bulk row as 「<手続き名> 一括申請」 (003 §7.1)."""
-    name = _procedure_names(ctx).get(app.procedure, app.procedure)
-    return f"{name} {bulk_word(ctx)}" if app.bulk_input_id is not None else name
+    """The 手続き名 column of a residence application: a bulk row as 「<手続き名> 一括申請」 (003 §7.1)."""
+    return sources.procedure_name(ctx, sources.APPLICATION, app.procedure, app.bulk_input_id is not None)
 
 
-def _by_name(ctx: Ctx, words: list[str]) -> Any:
-    """②: the procedures whose name holds every keyword; a bulk row's name holds 「一括申請」 too."""
-    if not words:
-        return None
-    names, bulk = _procedure_names(ctx), bulk_word(ctx)
-    single = [k for k, n in names.items() if all(w in n for w in words)]
-    as_bulk = [k for k, n in names.items() if all(w in f"{n} {bulk}" for w in words)]
-    return or_(Application.procedure.in_(single) if single else false(),
-               and_(Application.procedure.in_(as_bulk), Application.bulk_input_id.is_not(None))
-               if as_bulk else false())
-
-
-def _by_related(text: str) -> Any:
-    """①: a part of the 受付仮番号, the 受付番号 or the 氏名 (rasim: partial, letters in either case, the name's parts
-    separated by spaces or commas as it is typed: HOUMU,TARO)."""
-    return or_(Application.provisional_number.icontains(text, autoescape=True),
-               Application.receipt_number.icontains(text, autoescape=True),
-               Application.applicant_name.icontains(",".join(text.replace(",", " ").split()), autoescape=True))
+def _shown(ctx: Ctx, kind: str, id_: int, procedure: str, bulk: bool, provisional: str | None, receipt: str | None,
+           name: str | None, applied_at: dt.datetime | None, state: str) -> dict[str, Any]:
+    labels = state_labels(ctx.ed.applications_edition)
+    return {"kind": kind, "id": id_, "procedure": procedure,
+            "procedure_name": sources.procedure_name(ctx, kind, procedure, bulk), "bulk": bulk,
+            "provisional_number": provisional or "", "receipt_number": receipt or "", "applicant_name": name or "",
+            "applied_at": applied_at.isoformat() if applied_at else None,
+            "state": state, "state_label": labels.get(state, (state, ""))[0]}
 
 
 def row(ctx: Ctx, app: Application) -> dict[str, Any]:
-    labels = state_labels(ctx.ed.applications_edition)
-    return {"id": app.id, "procedure": app.procedure, "procedure_name": procedure_name(ctx, app),
-            "bulk": app.bulk_input_id is not None, "provisional_number": app.provisional_number or "",
-            "receipt_number": app.receipt_number or "", "applicant_name": app.applicant_name,
-            "applied_at": app.submitted_at.isoformat() if app.submitted_at else None,
-            "state": app.state, "state_label": labels.get(app.state, (app.state, ""))[0]}
+    return _shown(ctx, sources.APPLICATION, app.id, app.procedure, app.bulk_input_id is not None,
+                  app.provisional_number, app.receipt_number, app.applicant_name, app.submitted_at, app.state)
 
 
 def search(ctx: Ctx, account: Account, query: dict[str, Any],
            procedures: Iterable[str] | None = None) -> dict[str, Any]:
-    """The page of the user's 申込 the criteria find (none: all of them); `procedures` keeps only those."""
+    """The page of the user's 申込 the criteria find (none: all of them) — residence applications, 利用申出 / 定期報告
+    and 受領方法変更申出 alike (services/submission_sources.py); `procedures` keeps only those applications."""
     c = checked(ctx, {k: query.get(k) for k in KEYS})
-    q = select(Application).where(Application.account_id == account.id, Application.parent_id.is_(None),
-                                  Application.submitted_at.is_not(None))
-    if procedures is not None:
-        q = q.where(Application.procedure.in_(list(procedures)))
-    if c["related"]:
-        q = q.where(_by_related(c["related"]))
-    named = _by_name(ctx, c["words"])
-    if named is not None:
-        q = q.where(named)
-    if c["start"]:
-        q = q.where(Application.submitted_at >= dt.datetime.combine(c["start"], dt.time()))
-    if c["end"]:
-        q = q.where(Application.submitted_at <= dt.datetime.combine(c["end"], dt.time.max))   # 99991231 too
-    total = ctx.db.scalar(select(func.count()).select_from(q.subquery())) or 0
+    united = union_all(*sources.every_source(ctx, account, c, list(procedures) if procedures is not None else None))
+    u = united.subquery()
+    total = ctx.db.scalar(select(func.count()).select_from(u)) or 0
     size = c["per_page"]
     pages = max(1, (total + size - 1) // size)
     page = min(c["page"], pages)      # rasim: a page past the last shows the last
-    order = (Application.submitted_at.desc(), Application.id.desc()) if c["sort"] == "applied_at_desc" \
-        else (Application.submitted_at.asc(), Application.id.asc())
-    apps = ctx.db.scalars(q.order_by(*order).limit(size).offset((page - 1) * size))
+    order = (u.c.applied_at.desc(), u.c.kind, u.c.id.desc()) if c["sort"] == "applied_at_desc" \
+        else (u.c.applied_at.asc(), u.c.kind, u.c.id.asc())
+    found = ctx.db.execute(select(u).order_by(*order).limit(size).offset((page - 1) * size)).all()
     return {"as_of": ctx.now.isoformat(timespec="minutes"), "total": total, "page": page, "pages": pages,
-            "per_page": size, "sort": c["sort"], "rows": [row(ctx, a) for a in apps]}
+            "per_page": size, "sort": c["sort"],
+            "rows": [_shown(ctx, r.kind, r.id, r.procedure, bool(r.bulk), r.provisional_number, r.receipt_number,
+                            r.applicant_name, r.applied_at, r.state) for r in found]}
 
 
 def reference_number(app: Application) -> str:
@@ -170,3 +142,36 @@ def detail(ctx: Ctx, account: Account, application_id: int) -> dict[str, Any]:
         "photo": [f.filename for f in files if f.kind == "photo"],
         "documents": [f.filename for f in files if f.kind != "photo"],
         "correctable": not refusal(ctx.ed.applications_edition, "resubmit", rule_row(app))}
+
+
+def procedure_request_detail(ctx: Ctx, account: Account, request_id: int) -> dict[str, Any]:
+    """[申込詳細] of a 利用申出 / 定期報告 (003 §7.1, §7.2): the row, its 整理番号, its PDFs, what the bureau asked for,
+    and 「修正する >」 while 返却中. Another user's, or one not applied for yet: RASIM404E."""
+    from simulator.services import procedure_requests as requests_
+
+    offered(ctx)
+    req = requests_.own(ctx, account, request_id)
+    if req.submitted_at is None:
+        raise RuleViolation.one("RASIM404E", "id")
+    files = requests_.files_of(ctx, req)
+    return _shown(ctx, sources.PROCEDURE_REQUEST, req.id, req.form, False, "", req.receipt_number, "", req.submitted_at,
+                  req.state) | {"reference_number": req.reference_number or "", "free_text": "", "photo": [],
+                                "documents": [f.filename for _a, f in files], "note": req.note,
+                                "correctable": req.state == "returned"}
+
+
+def receipt_change_detail(ctx: Ctx, account: Account, change_id: int) -> dict[str, Any]:
+    """[申込詳細] of a 受領方法変更申出 (003 §7.1, §7.3): the row and its 整理番号; nothing to correct. Another user's:
+    RASIM404E."""
+    from simulator.adapters.db_decisions import ReceiptMethodChange
+
+    offered(ctx)
+    change = ctx.db.get(ReceiptMethodChange, change_id) if isinstance(change_id, int) and 0 < change_id < 2**31 else None
+    if change is None or change.account_id != account.id:
+        raise RuleViolation.one("RASIM404E", "id")
+    states = sources.receipt_change_states()
+    state = states.get(change.result or "waiting", states["waiting"])
+    return _shown(ctx, sources.RECEIPT_CHANGE, change.id, sources.RECEIPT_CHANGE_PROCEDURE, False,
+                  change.provisional_number, change.receipt_number, change.applicant_name, change.requested_at,
+                  state) | {"reference_number": change.reference_number, "free_text": "", "photo": [], "documents": [],
+                            "note": "", "correctable": False}

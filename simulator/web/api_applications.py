@@ -133,7 +133,8 @@ def search(query: dict, token: str) -> Any:
 
 
 @operation(bp, P, "GET", "/submissions", "searchSubmissions",
-           "[申込一覧] (edition 2026, 003 §7.1): the user's 申込, 関連情報 (a part of 受付仮番号 / 受付番号 / 氏名), "
+           "[申込一覧] (edition 2026, 003 §7.1): the user's 申込 — residence applications, 利用申出 / 定期報告 and "
+           "受領方法変更申出, each row with its `kind` — 関連情報 (a part of 受付仮番号 / 受付番号 / 氏名), "
            "手続き名 (keywords separated by spaces, AND), 申込日 from / to as YYYYMMDD, sort applied_at_desc (default) or "
            "applied_at_asc, per_page 10 or 20 (the edition's); 400 RASIM484E–486E, 404 RASIM487E in an edition without it",
            "applications", query=SUBMISSION_SEARCH, auth=True)
@@ -146,6 +147,21 @@ def search_submissions(query: dict, token: str) -> Any:
            "whether 修正する is offered (返却中 only); another user's: 404 RASIM404E", "applications", auth=True)
 def get_submission(application_id: int, token: str) -> Any:
     return as_user(token, application_search.detail, application_id)
+
+
+@operation(bp, P, "GET", "/submissions/procedure-requests/<int:request_id>", "getProcedureRequestSubmission",
+           "[申込詳細] of a row of kind procedure_request (003 §7.1, §7.2): a 利用申出 / 定期報告 with its 整理番号, PDFs, "
+           "what the bureau asked for (note) and whether 修正する is offered (返却中 only); another user's: 404 RASIM404E",
+           "applications", auth=True)
+def get_procedure_request_submission(request_id: int, token: str) -> Any:
+    return as_user(token, application_search.procedure_request_detail, request_id)
+
+
+@operation(bp, P, "GET", "/submissions/receipt-method-changes/<int:change_id>", "getReceiptMethodChangeSubmission",
+           "[申込詳細] of a row of kind receipt_change (003 §7.1, §7.3): a 受領方法変更申出 with its 整理番号 and the "
+           "numbers and name it was made for; another user's: 404 RASIM404E", "applications", auth=True)
+def get_receipt_change_submission(change_id: int, token: str) -> Any:
+    return as_user(token, application_search.receipt_change_detail, change_id)
 
 
 @operation(bp, P, "GET", "/applications/<int:application_id>", "getApplication",

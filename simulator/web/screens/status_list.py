@@ -80,6 +80,39 @@ def status_detail(application_id: int) -> Any:
     return page("status_detail.html", row=shown, errors={})
 
 
+@bp.get("/procedure-requests/<int(max=2147483647):request_id>/detail")
+def procedure_request_detail(request_id: int) -> Any:
+    """[申込詳細] of a 利用申出 / 定期報告 (003 §7.2): 「修正する >」 while 返却中 opens its [申込] again."""
+    return _other_detail(application_search.procedure_request_detail, request_id)
+
+
+@bp.get("/receipt-method-changes/<int(max=2147483647):change_id>/detail")
+def receipt_change_detail(change_id: int) -> Any:
+    """[申込詳細] of a 受領方法変更申出 (003 §7.3)."""
+    return _other_detail(application_search.receipt_change_detail, change_id)
+
+
+def _other_detail(use_case: Any, record_id: int) -> Any:
+    try:
+        _offered()
+        shown = guard.as_user(use_case, record_id)
+    except RuleViolation as refused:
+        return message_page(list(dict.fromkeys(p.code for p in refused.problems)), refused.status)
+    return page("status_detail.html", row=shown, errors={})
+
+
+DETAILS = {"application": ("screens.status_detail", "application_id"),
+           "procedure_request": ("screens.procedure_request_detail", "request_id"),
+           "receipt_change": ("screens.receipt_change_detail", "change_id")}
+
+
+@bp.app_template_global("detail_url")
+def detail_url(row: dict[str, Any]) -> str:
+    """[詳細 >] of a row of [申込一覧]: the [申込詳細] of its kind (services/submission_sources.py)."""
+    endpoint, name = DETAILS[row.get("kind", "application")]
+    return url_for(endpoint, **{name: row["id"]})
+
+
 @bp.get("/applications/<int(max=2147483647):application_id>/print")
 def status_print(application_id: int) -> Any:
     """[申込内容印刷]: the same content, a page made for printing (no header, menus or buttons)."""
