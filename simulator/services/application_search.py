@@ -111,8 +111,7 @@ def search(ctx: Ctx, account: Account, query: dict[str, Any],
     found = ctx.db.execute(select(u).order_by(*order).limit(size).offset((page - 1) * size)).all()
     return {"as_of": ctx.now.isoformat(timespec="minutes"), "total": total, "page": page, "pages": pages,
             "per_page": size, "sort": c["sort"],
-            "rows": [_shown(ctx, r.kind, r.id, r.procedure, bool(r.bulk), r.provisional_number, r.receipt_number,
-                            r.applicant_name, r.applied_at, r.state) for r in found]}
+            "rows": [_listed(ctx, r) for r in found]}
 
 
 def reference_number(app: Application) -> str:
@@ -144,34 +143,35 @@ def detail(ctx: Ctx, account: Account, application_id: int) -> dict[str, Any]:
         "correctable": not refusal(ctx.ed.applications_edition, "resubmit", rule_row(app))}
 
 
+def _listed(ctx: Ctx, r: Any) -> dict[str, Any]:
+    return _shown(ctx, r.kind, r.id, r.procedure, bool(r.bulk), r.provisional_number, r.receipt_number,
+                  r.applicant_name, r.applied_at, r.state)
+
+
 def procedure_request_detail(ctx: Ctx, account: Account, request_id: int) -> dict[str, Any]:
-    """[申込詳細] of a 利用申出 / 定期報告 (003 §7.1, §7.2): the row, its 整理番号, its PDFs, what the bureau asked for,
-    and 「修正する >」 while 返却中. Another user's, or one not applied for yet: RASIM404E."""
+    """[申込詳細] of a 利用申出 / 定期報告 (003 §7.1, §7.2): its row of [申込一覧], its 整理番号, its PDFs, what the
+    bureau asked for, and 「修正する >」 while 返却中. Another user's, or one not applied for yet: RASIM404E."""
     from simulator.services import procedure_requests as requests_
 
     offered(ctx)
-    req = requests_.own(ctx, account, request_id)
-    if req.submitted_at is None:
+    r = sources.one_row(ctx, account, sources.PROCEDURE_REQUEST, request_id)
+    if r is None:
         raise RuleViolation.one("RASIM404E", "id")
-    files = requests_.files_of(ctx, req)
-    return _shown(ctx, sources.PROCEDURE_REQUEST, req.id, req.form, False, "", req.receipt_number, "", req.submitted_at,
-                  req.state) | {"reference_number": req.reference_number or "", "free_text": "", "photo": [],
-                                "documents": [f.filename for _a, f in files], "note": req.note,
-                                "correctable": req.state == "returned"}
+    req = requests_.own(ctx, account, request_id)
+    return _listed(ctx, r) | {"reference_number": req.reference_number or "", "free_text": "", "photo": [],
+                              "documents": [f.filename for _a, f in requests_.files_of(ctx, req)], "note": req.note,
+                              "correctable": requests_.correctable(req.state)}
 
 
 def receipt_change_detail(ctx: Ctx, account: Account, change_id: int) -> dict[str, Any]:
-    """[申込詳細] of a 受領方法変更申出 (003 §7.1, §7.3): the row and its 整理番号; nothing to correct. Another user's:
-    RASIM404E."""
+    """[申込詳細] of a 受領方法変更申出 (003 §7.1, §7.3): its row of [申込一覧] and its 整理番号; nothing to correct.
+    Another user's: RASIM404E."""
     from simulator.adapters.db_decisions import ReceiptMethodChange
 
     offered(ctx)
-    change = ctx.db.get(ReceiptMethodChange, change_id) if isinstance(change_id, int) and 0 < change_id < 2**31 else None
-    if change is None or change.account_id != account.id:
+    r = sources.one_row(ctx, account, sources.RECEIPT_CHANGE, change_id)
+    if r is None:
         raise RuleViolation.one("RASIM404E", "id")
-    states = sources.receipt_change_states()
-    state = states.get(change.result or "waiting", states["waiting"])
-    return _shown(ctx, sources.RECEIPT_CHANGE, change.id, sources.RECEIPT_CHANGE_PROCEDURE, False,
-                  change.provisional_number, change.receipt_number, change.applicant_name, change.requested_at,
-                  state) | {"reference_number": change.reference_number, "free_text": "", "photo": [], "documents": [],
-                            "note": "", "correctable": False}
+    change = ctx.db.get(ReceiptMethodChange, change_id)
+    return _listed(ctx, r) | {"reference_number": change.reference_number, "free_text": "", "photo": [],
+                              "documents": [], "note": "", "correctable": False}

@@ -31,6 +31,7 @@ from simulator.services.context import Ctx
 from simulator.services.events import handler
 
 INPUT = "input"                     # rasim: a [申込] not yet applied for (not a 処理状況 of 003)
+RETURNED = "returned"               # 返却中 (catalog/procedure_requests.toml [actions.return])
 TOO_MANY_FILES, TOO_MANY_BYTES = "RASIM496E", "RASIM497E"
 MB = 1024 * 1024
 
@@ -119,8 +120,18 @@ def own(ctx: Ctx, account: Account, request_id: Any) -> ProcedureRequest:
     return req
 
 
+def correctable(state: str) -> bool:
+    """返却中: 「修正する >」 is offered (003 §7.2)."""
+    return state == RETURNED
+
+
+def open_for_input(state: str) -> bool:
+    """Its [申込] takes input: 入力中, or 返却中 for the correction."""
+    return state == INPUT or correctable(state)
+
+
 def editable(req: ProcedureRequest, operation: str) -> None:
-    if req.state not in (INPUT, "returned"):
+    if not open_for_input(req.state):
         raise RuleViolation.one("RASIM470E", status=409, 状態=status_label(req.state),
                                 操作=catalog.labels()["ja"][f"procedure_request.{operation}"])
 
@@ -228,7 +239,7 @@ def submit(ctx: Ctx, account: Account, request_id: int, values: dict[str, Any] |
     cleaned = _cleaned(ctx, req, json.loads(req.values_json) if values is None else values)
     req.values_json = json.dumps(cleaned, ensure_ascii=False)
     name, proc = label(req.form), procedure_of(req.form)
-    if req.state == "returned":
+    if correctable(req.state):
         req.state, req.note = machine()["resubmitted"], ""
         ctx.audit("procedure_request.resubmitted", f"procedure_request:{req.id}", round=req.round)
         return view(ctx, req)
@@ -310,7 +321,7 @@ def _grant_filing(ctx: Ctx, account: Account, values: dict[str, Any]) -> None:
 def _remind(ctx: Ctx, ev: ScheduledEvent, payload: dict) -> None:
     """003 §7.2 参考: no correction 7 days after the request → the mail again (once per request: rasim)."""
     req = ctx.db.get(ProcedureRequest, payload.get("request_id"))
-    if req is None or req.state != "returned" or req.round != payload.get("round"):
+    if req is None or not correctable(req.state) or req.round != payload.get("round"):
         return
     account = ctx.db.get(Account, req.account_id)
     if account is None:

@@ -129,6 +129,19 @@ def receipt_changes(ctx: Ctx, account: Account, c: dict[str, Any]) -> Any:
                      lambda: _named(ctx, RECEIPT_CHANGE, c["words"], literal(RECEIPT_CHANGE_PROCEDURE, String)))
 
 
+NO_CRITERIA: dict[str, Any] = {"related": "", "words": [], "start": None, "end": None, "start_at": None, "end_at": None}
+
+
+def one_row(ctx: Ctx, account: Account, kind: str, record_id: Any) -> Any:
+    """The row of [申込一覧] of one 申込 of the user, of a kind other than a residence application (None: no such
+    申込 of theirs, or one not applied for yet): what its [申込詳細] shows, by the same select as the list."""
+    if not (isinstance(record_id, int) and 0 < record_id < 2**31):
+        return None
+    source = {PROCEDURE_REQUEST: procedure_requests, RECEIPT_CHANGE: receipt_changes}[kind](ctx, account, NO_CRITERIA)
+    found = source.subquery()
+    return ctx.db.execute(select(found).where(found.c.id == record_id)).first()
+
+
 def every_source(ctx: Ctx, account: Account, c: dict[str, Any], procedures: list[str] | None) -> list[Any]:
     """The selects [申込一覧] unites; with `procedures` ([過去申込一覧], 003 §8.3) residence applications only."""
     if procedures is not None:

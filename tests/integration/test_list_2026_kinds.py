@@ -73,6 +73,14 @@ def test_another_user_s_detail_is_unknown(client: Any, api: Api, staff: str) -> 
     done = report(api, staff)
     api.call("POST", "/api/v1/receipt-method-change-requests", CHANGE, token=staff, expect=201)
     change = next(r for r in listed(api, staff)["rows"] if r["kind"] == "receipt_change")
+    mine = api.call("GET", f"/api/v1/submissions/receipt-method-changes/{change['id']}", token=staff,
+                    expect=200).get_json()
+    assert (mine["procedure_name"], mine["state_label"], mine["correctable"]) == ("受領方法変更申出", "処理待ち", False)
+    assert mine["receipt_number"] == CHANGE["change_receipt_number"] and mine["reference_number"]
+    login(client, api.staff_auth_id, PW)
+    page = text(client.get(f"/receipt-method-changes/{change['id']}/detail"))
+    assert '<td id="procedure">受領方法変更申出</td>' in page and mine["reference_number"] in page
+    assert 'id="correct"' not in page and 'id="print"' not in page
     made = api.call("POST", "/test-support/staff-accounts", {"name": "佐藤花子", "email": "other2026@example.jp",
                                                              "password": PW}, expect=201).get_json()
     login(client, made["auth_id"], PW)

@@ -114,7 +114,7 @@ def _act(request_id: int) -> Any:
     except RuleViolation as refused:
         return message_page([p.code for p in refused.problems], refused.status)
     form_key = requests_.offered_form(edition(), req["procedure"])
-    if req["state"] not in (requests_.INPUT, "returned"):
+    if not requests_.open_for_input(req["state"]):
         return message_page(["RASIM470E"], 409, 状態=req["status_label"], 操作=t("procedure_request.correction_title"))
     values = dict(req["values"])
     if request.method == "GET":
